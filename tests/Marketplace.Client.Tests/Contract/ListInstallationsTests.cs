@@ -1,0 +1,44 @@
+using System.Linq;
+using System.Threading.Tasks;
+using Newtonsoft.Json.Linq;
+using Snapshooter.Xunit;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Contract;
+
+public class ListInstallationsTests : IClassFixture<RecordedApi>
+{
+    private readonly RecordedApi _api;
+
+    public ListInstallationsTests(RecordedApi api) => _api = api;
+
+    [Fact]
+    public async Task Parses_the_recorded_page()
+    {
+        var page = await _api.Client.ListInstallationsAsync(RecordedApi.ExtensionId, limit: 100, offset: 0);
+
+        Snapshot.Match(page);
+    }
+
+    [Fact]
+    public async Task Reads_the_envelope_the_real_api_returns()
+    {
+        var page = await _api.Client.ListInstallationsAsync(RecordedApi.ExtensionId);
+
+        Assert.Equal(3, page.Metadata!.Pagination!.Total);
+        Assert.Equal(new[] { "EXI-9262-9354-9841", "EXI-9262-9354-9842", "EXI-9262-9354-9843" }, page.Data!.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task Reads_digit_led_validity_group_buyers_and_free_form_configuration()
+    {
+        var installed = (await _api.Client.ListInstallationsAsync(RecordedApi.ExtensionId)).Data!.First();
+
+        Assert.Equal(InstallationStatus.Installed, installed.Status);
+        Assert.Equal(InvitationEntityValidity.SevenDays, installed.Invitation!.Validity);
+        Assert.Equal(AccountType.Client, installed.Account!.Type);
+        Assert.Equal(new[] { "BUY-1111-1111", "BUY-2222-2222" }, installed.Modules!.Single().Filters!.GroupBuyers);
+        Assert.Equal(250, (int)((JObject)installed.Configuration!).SelectToken("features.seats")!);
+        Assert.Equal("Chris Buyer", installed.Terms!.Single().AcceptedBy!.Name);
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Serialization;
+using Newtonsoft.Json;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Generation;
+
+/// <summary>What the overlay and the template must have made of the generator's known pitfalls.</summary>
+public class GeneratedModelTests
+{
+    private static readonly Assembly Library = typeof(MarketplaceClient).Assembly;
+
+    [Theory]
+    [InlineData("Extension")]
+    [InlineData("Extension2")]
+    [InlineData("By")]
+    [InlineData("Meta")]
+    [InlineData("Account")]
+    public void No_subclass_is_invented_for_an_object_wrapped_reference(string accident)
+    {
+        Assert.Null(Library.GetType("Marketplace.Client." + accident));
+    }
+
+    [Theory]
+    [InlineData(typeof(Instance), "extension", typeof(ExtensionRef))]
+    [InlineData(typeof(Instance), "meta", typeof(ExtensionMetaRef))]
+    [InlineData(typeof(Installation), "account", typeof(AccountRef))]
+    [InlineData(typeof(Installation), "extension", typeof(ExtensionRef))]
+    [InlineData(typeof(PlatformObjectEvent), "by", typeof(PlatformIdentityRef))]
+    public void Wrapped_references_are_the_referenced_type(Type owner, string jsonName, Type expected)
+    {
+        Assert.Equal(expected, PropertyFor(owner, jsonName).PropertyType);
+    }
+
+    [Theory]
+    [InlineData(typeof(Instance), "$meta", "Metadata", typeof(PlatformMetadata))]
+    [InlineData(typeof(Instance), "meta", "Meta", typeof(ExtensionMetaRef))]
+    [InlineData(typeof(Installation), "$meta", "Metadata", typeof(PlatformMetadata))]
+    [InlineData(typeof(InstanceListResponse), "$meta", "Metadata", typeof(ListMetadata))]
+    [InlineData(typeof(InstallationListResponse), "$meta", "Metadata", typeof(ListMetadata))]
+    [InlineData(typeof(Filters), "group.buyers", "GroupBuyers", typeof(System.Collections.Generic.IReadOnlyList<string>))]
+    public void Renamed_properties_keep_their_wire_name(Type owner, string jsonName, string csharpName, Type type)
+    {
+        var property = PropertyFor(owner, jsonName);
+
+        Assert.Equal(csharpName, property.Name);
+        Assert.Equal(type, property.PropertyType);
+    }
+
+    [Fact]
+    public void Digit_led_validity_values_have_readable_names()
+    {
+        var members = typeof(InvitationEntityValidity).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .ToDictionary(f => f.Name, f => f.GetCustomAttribute<EnumMemberAttribute>()!.Value!);
+
+        Assert.Equal(
+            new[] { ("SevenDays", "7d"), ("FourteenDays", "14d"), ("OneMonth", "1m"), ("ThreeMonths", "3m"), ("SixMonths", "6m"), ("OneYear", "1y") },
+            members.Select(m => (m.Key, m.Value)));
+    }
+
+    [Fact]
+    public void Every_operation_takes_a_cancellation_token()
+    {
+        var operations = typeof(IMarketplaceClient).GetMethods();
+
+        Assert.NotEmpty(operations);
+        Assert.All(operations, m => Assert.Equal(typeof(System.Threading.CancellationToken), m.GetParameters().Last().ParameterType));
+    }
+
+    private static PropertyInfo PropertyFor(Type owner, string jsonName) =>
+        owner.GetProperties().Single(p => p.GetCustomAttribute<JsonPropertyAttribute>()?.PropertyName == jsonName);
+}

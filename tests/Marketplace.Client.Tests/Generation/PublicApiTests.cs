@@ -1,0 +1,23 @@
+using PublicApiGenerator;
+using Snapshooter.Xunit;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Generation;
+
+/// <summary>
+/// The library's public surface, generated and hand-written alike. A spec change that changes the
+/// surface fails here until the snapshot is reviewed and accepted on purpose.
+/// </summary>
+public class PublicApiTests
+{
+    [Fact]
+    public void The_public_api_is_the_reviewed_one()
+    {
+        var api = typeof(MarketplaceClient).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            ExcludeAttributes = new[] { "System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute" },
+        });
+
+        Snapshot.Match(api.Split('\n'));
+    }
+}
