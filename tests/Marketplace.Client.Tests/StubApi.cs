@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using WireMock.RequestBuilders;
@@ -32,6 +33,29 @@ public sealed class StubApi : IDisposable
     public MarketplaceClient Client { get; }
 
     public Uri BaseUri => new(Server.Url! + "/");
+
+    /// <summary>
+    /// A client built from options, as users build it: token, retries (fast, for tests) and timeouts included.
+    /// </summary>
+    public MarketplaceClient CreateClient(Action<MarketplaceClientOptions>? configure = null)
+    {
+        var options = new MarketplaceClientOptions
+        {
+            BaseUri = BaseUri,
+            Token = Token,
+            AttemptTimeout = TimeSpan.FromSeconds(5),
+            Timeout = TimeSpan.FromSeconds(20),
+            Retry = { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) },
+        };
+        configure?.Invoke(options);
+        return new MarketplaceClient(options);
+    }
+
+    /// <summary>The token the options-built clients send.</summary>
+    public const string Token = "idt:TKN-1234-5678:s3cr3t-value";
+
+    /// <summary>How many requests reached <paramref name="path"/>.</summary>
+    public int RequestCount(string path) => Server.LogEntries.Count(e => e.RequestMessage!.Path == path);
 
     /// <summary>Serves <paramref name="json"/> with status <paramref name="status"/> for every GET of <paramref name="path"/>.</summary>
     public void Serve(string path, string json, int status = 200, string contentType = "application/json")

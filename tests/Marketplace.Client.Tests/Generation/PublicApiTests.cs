@@ -15,7 +15,12 @@ public class PublicApiTests
     {
         var api = typeof(MarketplaceClient).Assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
-            ExcludeAttributes = new[] { "System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute" },
+            ExcludeAttributes = new[]
+            {
+                "System.Runtime.Versioning.TargetFrameworkAttribute",
+                "System.Reflection.AssemblyMetadataAttribute",
+                "System.Runtime.CompilerServices.InternalsVisibleToAttribute",
+            },
         });
 
         Snapshot.Match(api.Split('\n'));

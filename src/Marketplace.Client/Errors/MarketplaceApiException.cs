@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Marketplace.Client;
+
+/// <summary>
+/// The one exception the client throws for an API failure: a non-success response, or a response whose
+/// body cannot be read as the documented type. It carries what the server said (RFC 7807 problem details:
+/// title, detail, type, trace id, errors in either of the platform's two shapes) and a bounded,
+/// token-redacted excerpt of the raw body, e.g. a proxy's HTML 502 page.
+/// </summary>
+/// <remarks>
+/// Hand-written instead of generated (nswag.json: generateExceptionClasses false) because NSwag's exception
+/// only keeps the raw body. The generated operations call the constructor below; it parses the body once.
+/// Network failures and timeouts are not this exception: they surface as <see cref="System.Net.Http.HttpRequestException"/>,
+/// <see cref="TimeoutException"/> or <see cref="System.Threading.Tasks.TaskCanceledException"/>, after retries.
+/// </remarks>
+public partial class MarketplaceApiException : Exception
+{
+    /// <summary>How many characters of the body <see cref="ResponseExcerpt"/> keeps at most.</summary>
+    public const int MaxExcerptLength = 2048;
+
+    private const int MaxMessageExcerptLength = 200;
+
+    /// <summary>Creates the exception from a response; called by the generated operations.</summary>
+    /// <param name="message">What the operation found wrong (e.g. an unexpected status, an unreadable body).</param>
+    /// <param name="statusCode">The HTTP status code.</param>
+    /// <param name="response">The response body as text, or <see langword="null"/> when it was not read.</param>
+    /// <param name="headers">The response and content headers.</param>
+    /// <param name="innerException">The parse error, when the body could not be read.</param>
+    public MarketplaceApiException(
+        string message,
+        int statusCode,
+        string? response,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers,
+        Exception? innerException)
+        : this(message, statusCode, ProblemDetails.Read(response), response, headers, innerException)
+    {
+    }
+
+    private MarketplaceApiException(
+        string message,
+        int statusCode,
+        ProblemDetails problem,
+        string? response,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers,
+        Exception? innerException)
+        : base(ComposeMessage(message, statusCode, problem, response, headers, innerException), innerException)
+    {
+        StatusCode = statusCode;
+        Headers = headers ?? new Dictionary<string, IEnumerable<string>>();
+        Title = problem.Title;
+        Detail = problem.Detail;
+        Type = problem.Type;
+        Instance = problem.Instance;
+        TraceId = problem.TraceId;
+        Errors = problem.Errors;
+        ResponseExcerpt = string.IsNullOrEmpty(response) ? null : Excerpt(response!, MaxExcerptLength);
+    }
+
+    /// <summary>The HTTP status code of the response.</summary>
+    public int StatusCode { get; }
+
+    /// <summary>The problem's short summary (<c>title</c>), or <see langword="null"/> when the body was not problem details.</summary>
+    public string? Title { get; }
+
+    /// <summary>The explanation of this occurrence of the problem (<c>detail</c>), or <see langword="null"/>.</summary>
+    public string? Detail { get; }
+
+    /// <summary>The problem type URI reference (<c>type</c>), or <see langword="null"/>.</summary>
+    public string? Type { get; }
+
+    /// <summary>The URI reference of this occurrence (<c>instance</c>), or <see langword="null"/>.</summary>
+    public string? Instance { get; }
+
+    /// <summary>The server's trace id (<c>traceId</c>), the thing to quote to SoftwareOne support, or <see langword="null"/>.</summary>
+    public string? TraceId { get; }
+
+    /// <summary>The <c>errors</c> member flattened to (field, message) entries; empty when there were none.</summary>
+    public IReadOnlyList<MarketplaceApiError> Errors { get; }
+
+    /// <summary>The start of the raw body (at most <see cref="MaxExcerptLength"/> characters, credentials redacted), or <see langword="null"/>.</summary>
+    public string? ResponseExcerpt { get; }
+
+    /// <summary>The response and content headers.</summary>
+    public IReadOnlyDictionary<string, IEnumerable<string>> Headers { get; }
+
+    private static string ComposeMessage(
+        string message,
+        int statusCode,
+        ProblemDetails problem,
+        string? response,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers,
+        Exception? innerException)
+    {
+        var text = new StringBuilder("Marketplace API: HTTP ").Append(statusCode.ToString(CultureInfo.InvariantCulture));
+        if (Enum.IsDefined(typeof(HttpStatusCode), statusCode)) text.Append(" (").Append((HttpStatusCode)statusCode).Append(')');
+        text.Append(". ");
+
+        if (problem.IsProblem)
+        {
+            if (problem.Title is not null) AppendSentence(text, problem.Title);
+            if (problem.Detail is not null) AppendSentence(text, problem.Detail);
+            foreach (var error in problem.Errors.Take(3)) AppendSentence(text, error.ToString());
+            if (problem.Errors.Count > 3) text.Append('(').Append(problem.Errors.Count - 3).Append(" more errors) ");
+        }
+        else
+        {
+            text.Append(message).Append(' ');
+            if (innerException is not null) text.Append(innerException.Message).Append(' ');
+            if (!string.IsNullOrWhiteSpace(response))
+            {
+                var contentType = headers is not null && headers.TryGetValue("Content-Type", out var values) ? values.FirstOrDefault() : null;
+                text.Append("Body").Append(contentType is null ? "" : " (" + contentType + ")").Append(": ")
+                    .Append(Excerpt(response!, MaxMessageExcerptLength).Replace('\r', ' ').Replace('\n', ' ')).Append(' ');
+            }
+        }
+
+        if (problem.TraceId is not null) text.Append("Trace id: ").Append(problem.TraceId).Append('.');
+        return text.ToString().TrimEnd();
+    }
+
+    private static void AppendSentence(StringBuilder text, string sentence)
+    {
+        var redacted = Secrets.Redact(sentence.Trim());
+        text.Append(redacted);
+        if (redacted.Length > 0 && redacted[redacted.Length - 1] is not ('.' or '!' or '?')) text.Append('.');
+        text.Append(' ');
+    }
+
+    private static string Excerpt(string body, int length) =>
+        Secrets.Redact(body.Length <= length ? body : body.Remove(length) + "…");
+
+    /// <summary>RFC 7807 problem details as the platform writes them; everything optional, nothing trusted.</summary>
+    private sealed class ProblemDetails
+    {
+        private static readonly ProblemDetails None = new();
+
+        public bool IsProblem { get; private set; }
+        public string? Title { get; private set; }
+        public string? Detail { get; private set; }
+        public string? Type { get; private set; }
+        public string? Instance { get; private set; }
+        public string? TraceId { get; private set; }
+        public IReadOnlyList<MarketplaceApiError> Errors { get; private set; } = Array.Empty<MarketplaceApiError>();
+
+        public static ProblemDetails Read(string? body)
+        {
+            if (string.IsNullOrWhiteSpace(body) || body!.TrimStart()[0] != '{') return None;
+            JObject json;
+            try
+            {
+                using var reader = new JsonTextReader(new System.IO.StringReader(body)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32 };
+                json = JObject.Load(reader);
+            }
+            catch (JsonException)
+            {
+                return None;
+            }
+
+            var problem = new ProblemDetails
+            {
+                Title = Text(json["title"]),
+                Detail = Text(json["detail"]),
+                Type = Text(json["type"]),
+                Instance = Text(json["instance"]),
+                TraceId = Text(json["traceId"]),
+                Errors = ReadErrors(json["errors"]),
+            };
+            problem.IsProblem = problem.Title is not null || problem.Detail is not null || problem.Errors.Count > 0;
+            return problem;
+        }
+
+        // Two shapes are in use: {"field": ["message", ...]} and [{"id": ..., "message": ..., "properties": [...]}].
+        private static List<MarketplaceApiError> ReadErrors(JToken? errors)
+        {
+            var result = new List<MarketplaceApiError>();
+            switch (errors)
+            {
+                case JObject byField:
+                    foreach (var field in byField.Properties())
+                    {
+                        if (field.Value is JArray messages)
+                            result.AddRange(messages.Select(Text).Where(m => m is not null).Select(m => new MarketplaceApiError(field.Name, m!)));
+                        else if (Text(field.Value) is { } single)
+                            result.Add(new MarketplaceApiError(field.Name, single));
+                    }
+                    break;
+                case JArray entries:
+                    foreach (var entry in entries.OfType<JObject>())
+                    {
+                        var message = Text(entry["message"]) ?? Text(entry["detail"]) ?? Text(entry["title"]);
+                        if (message is null) continue;
+                        var code = Text(entry["id"]) ?? Text(entry["code"]);
+                        var properties = (entry["properties"] as JArray)?.Select(Text).Where(p => p is not null).ToList();
+                        if (properties is { Count: > 0 })
+                            result.AddRange(properties.Select(p => new MarketplaceApiError(p, message, code)));
+                        else
+                            result.Add(new MarketplaceApiError(null, message, code));
+                    }
+                    break;
+            }
+            return result;
+        }
+
+        private static string? Text(JToken? token) => token is JValue { Value: not null } value ? Convert.ToString(value.Value, CultureInfo.InvariantCulture) : null;
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Net.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Client.Http;
+
+/// <summary>
+/// The one place that turns <see cref="MarketplaceClientOptions"/> into an HTTP pipeline, shared by the
+/// options constructor and the IHttpClientFactory registration so both behave the same.
+/// </summary>
+internal static class MarketplaceHttp
+{
+    internal const string LoggerCategory = "Marketplace.Client";
+
+    /// <summary>Checks the options before anything is sent, with messages that say what to change.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">No token, or a base URI that would send it in clear text.</exception>
+    public static void Validate(MarketplaceClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Token))
+            throw new InvalidOperationException(
+                $"No Marketplace API token: set {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.Token)} " +
+                $"or the {MarketplaceClientOptions.TokenEnvironmentVariable} environment variable.");
+        var uri = options.BaseUri ?? throw new InvalidOperationException($"{nameof(MarketplaceClientOptions.BaseUri)} is not set.");
+        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+            throw new InvalidOperationException(
+                $"{nameof(MarketplaceClientOptions.BaseUri)} must be an absolute https URI (http only for a loopback address), not '{uri}': the token must not travel in clear text.");
+        if (options.AttemptTimeout <= TimeSpan.Zero || options.Timeout <= TimeSpan.Zero)
+            throw new InvalidOperationException("Timeouts must be positive.");
+        if (options.Retry is null || options.Retry.MaxAttempts < 1)
+            throw new InvalidOperationException($"{nameof(MarketplaceRetryOptions.MaxAttempts)} must be at least 1.");
+    }
+
+    /// <summary>Authentication and user agent outside, retries and attempt logging inside, then <paramref name="primary"/>.</summary>
+    public static DelegatingHandler CreateHandlers(MarketplaceClientOptions options, ILoggerFactory? loggerFactory, HttpMessageHandler primary) =>
+        new BearerTokenHandler(options.Token!)
+        {
+            InnerHandler = new ResilienceHandler(options, loggerFactory?.CreateLogger(LoggerCategory)) { InnerHandler = primary },
+        };
+
+    /// <summary>Sets the base address (with the trailing slash relative paths need) and the overall timeout.</summary>
+    public static void Configure(HttpClient http, MarketplaceClientOptions options)
+    {
+        var baseUri = options.BaseUri.AbsoluteUri;
+        http.BaseAddress = new Uri(baseUri.EndsWith('/') ? baseUri : baseUri + "/");
+        http.Timeout = options.Timeout;
+    }
+}

@@ -1,0 +1,163 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Marketplace.Client.Http;
+
+/// <summary>
+/// Sends each attempt under a timeout, reads its whole body inside that attempt, logs it, and retries GET
+/// requests on transient failures (Polly). Reading the body here means a connection dropped mid-body, or a
+/// server that sends headers and then stalls, is an attempt that failed (and is retried) instead of a hang
+/// or an <see cref="System.IO.IOException"/> deep in the JSON reader. Pages are at most 100 items, so holding one in memory is cheap.
+/// </summary>
+internal sealed class ResilienceHandler : DelegatingHandler
+{
+    private static readonly Action<ILogger, string, string, int, long, int, Exception?> LogAttempt = LoggerMessage.Define<string, string, int, long, int>(
+        LogLevel.Debug, new EventId(1, "MarketplaceRequest"), "{Method} {Path} answered {StatusCode} in {ElapsedMs} ms (attempt {Attempt})");
+
+    private static readonly Action<ILogger, string, string, int, string, double, Exception?> LogRetry = LoggerMessage.Define<string, string, int, string, double>(
+        LogLevel.Warning, new EventId(2, "MarketplaceRetry"), "{Method} {Path} failed on attempt {Attempt} ({Outcome}); retrying in {DelayMs} ms");
+
+    private readonly MarketplaceClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retryPipeline;
+    private readonly ResiliencePipeline<HttpResponseMessage> _singleAttemptPipeline;
+
+    public ResilienceHandler(MarketplaceClientOptions options, ILogger? logger)
+    {
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _singleAttemptPipeline = new ResiliencePipelineBuilder<HttpResponseMessage>().AddTimeout(options.AttemptTimeout).Build();
+        _retryPipeline = options.Retry.Enabled && options.Retry.MaxAttempts > 1
+            ? new ResiliencePipelineBuilder<HttpResponseMessage>()
+                .AddRetry(RetryOptions(options.Retry))
+                .AddTimeout(options.AttemptTimeout)
+                .Build()
+            : _singleAttemptPipeline;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var idempotent = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
+        var pipeline = idempotent ? _retryPipeline : _singleAttemptPipeline;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        try
+        {
+            var outcome = await pipeline.ExecuteOutcomeAsync(
+                static async (ctx, self) =>
+                {
+                    // Outcomes, not exceptions, flow through the pipeline: the retry and timeout strategies inspect them.
+                    try
+                    {
+                        return Outcome.FromResult(await self.SendAttemptAsync(ctx).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<HttpResponseMessage>(ex);
+                    }
+                },
+                context,
+                this).ConfigureAwait(false);
+
+            return outcome switch
+            {
+                { Exception: TimeoutRejectedException timeout } => throw new TimeoutException(
+                    $"The Marketplace API did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {_options.AttemptTimeout.TotalSeconds:0.###} s" +
+                    $" (attempts: {Attempts(context)}).", timeout),
+                { Exception: { } exception } => throw Rethrow(exception),
+                _ => outcome.Result!,
+            };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Marketplace.Request");
+    private static readonly ResiliencePropertyKey<int> AttemptKey = new("Marketplace.Attempt");
+
+    private static int Attempts(ResilienceContext context) => context.Properties.GetValue(AttemptKey, 0);
+
+    private async ValueTask<HttpResponseMessage> SendAttemptAsync(ResilienceContext context)
+    {
+        var request = context.Properties.GetValue(RequestKey, null!);
+        var attempt = Attempts(context) + 1;
+        context.Properties.Set(AttemptKey, attempt);
+        var started = Stopwatch.GetTimestamp();
+
+        var response = await base.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(_options.MaxResponseBytes, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.IO.IOException || ex is HttpRequestException)
+        {
+            response.Dispose();
+            throw new HttpRequestException(
+                $"Reading the response to {request.Method} {request.RequestUri?.AbsolutePath} failed: {ex.Message}", ex);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        var elapsedMs = (long)((Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency);
+        LogAttempt(_logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode, elapsedMs, attempt, null);
+        return response;
+    }
+
+    private RetryStrategyOptions<HttpResponseMessage> RetryOptions(MarketplaceRetryOptions retry) => new()
+    {
+        MaxRetryAttempts = retry.MaxAttempts - 1,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = retry.BaseDelay,
+        MaxDelay = retry.MaxDelay,
+        ShouldHandle = static args => new ValueTask<bool>(args.Outcome switch
+        {
+            { Exception: HttpRequestException or TimeoutRejectedException } => true,
+            { Result: { } response } => IsTransient(response.StatusCode),
+            _ => false,
+        }),
+        DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result, retry.MaxRetryAfter)),
+        OnRetry = args =>
+        {
+            var request = args.Context.Properties.GetValue(RequestKey, null!);
+            var outcome = args.Outcome.Exception is { } ex ? ex.GetType().Name : ((int)args.Outcome.Result!.StatusCode).ToString(CultureInfo.InvariantCulture);
+            LogRetry(_logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", args.AttemptNumber + 1, outcome, args.RetryDelay.TotalMilliseconds, null);
+            args.Outcome.Result?.Dispose();
+            return default;
+        },
+    };
+
+    internal static bool IsTransient(HttpStatusCode status) => (int)status is 408 or 429 or 500 or 502 or 503 or 504;
+
+    // Retry-After is either seconds or an HTTP date; either is honoured up to the cap. None: Polly's backoff decides.
+    internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan cap)
+    {
+        var header = response?.Headers.RetryAfter;
+        if (header is null) return null;
+        var wait = header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : (TimeSpan?)null);
+        if (wait is null) return null;
+        if (wait < TimeSpan.Zero) return TimeSpan.Zero;
+        return wait > cap ? cap : wait;
+    }
+
+    private static Exception Rethrow(Exception exception)
+    {
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception).Throw();
+        return exception;
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Net.Http;
+using Marketplace.Client.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Client;
+
+// Hand-written half of the generated MarketplaceClient: construction from MarketplaceClientOptions, with the
+// pipeline (token, user agent, retries, timeouts, logging) that a generator cannot know about.
+/// <summary>
+/// The Marketplace Platform API client. One method per operation (generated from the spec), plus
+/// <c>ListAll…Async</c> enumerations that page for you. Create it from <see cref="MarketplaceClientOptions"/>,
+/// from your own <see cref="HttpClient"/> (whose <see cref="HttpClient.BaseAddress"/> and headers you then own),
+/// or through <c>services.AddMarketplaceClient</c>. Thread-safe; meant to be long-lived.
+/// </summary>
+public partial class MarketplaceClient : IDisposable
+{
+    private readonly HttpClient? _ownedHttpClient;
+
+    /// <summary>
+    /// Creates a client for the API and token in <paramref name="options"/>, with retries, timeouts and
+    /// logging as configured. Dispose it when done; prefer one long-lived client (or
+    /// <c>services.AddMarketplaceClient</c>) to one per call.
+    /// </summary>
+    /// <param name="options">The settings; <see cref="MarketplaceClientOptions.Token"/> defaults to <c>MPT_API_TOKEN</c>.</param>
+    /// <param name="loggerFactory">Where requests and retries are logged (method, path, status, time; never the token), or <see langword="null"/>.</param>
+    /// <exception cref="InvalidOperationException">No token, or a base URI that is neither https nor loopback. Nothing has been sent.</exception>
+    public MarketplaceClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory = null)
+        : this(CreateHttpClient(options, loggerFactory))
+    {
+        _ownedHttpClient = _httpClient;
+    }
+
+    private static HttpClient CreateHttpClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory)
+    {
+        MarketplaceHttp.Validate(options);
+        var primary = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };
+        var http = new HttpClient(MarketplaceHttp.CreateHandlers(options, loggerFactory, primary), disposeHandler: true);
+        MarketplaceHttp.Configure(http, options);
+        return http;
+    }
+
+    /// <summary>Releases the HTTP connections if this client created them; a client built on your <see cref="HttpClient"/> leaves it alone.</summary>
+    public void Dispose()
+    {
+        _ownedHttpClient?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

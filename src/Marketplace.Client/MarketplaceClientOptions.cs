@@ -1,0 +1,64 @@
+using System;
+
+namespace Marketplace.Client;
+
+/// <summary>
+/// Everything that configures a <see cref="MarketplaceClient"/>: where the API is, the token, retries,
+/// timeouts and the page size of the <c>ListAll…Async</c> methods. Bindable from configuration.
+/// </summary>
+public sealed class MarketplaceClientOptions
+{
+    /// <summary>The public Marketplace Platform API.</summary>
+    public static readonly Uri DefaultBaseUri = new("https://api.platform.softwareone.com/");
+
+    /// <summary>The environment variable the token is read from by default (as in the official Python client).</summary>
+    public const string TokenEnvironmentVariable = "MPT_API_TOKEN";
+
+    /// <summary>The largest page the API serves; larger limits are capped by the server.</summary>
+    public const int MaxPageSize = 100;
+
+    private int _pageSize = MaxPageSize;
+
+    /// <summary>
+    /// The API's address. Must be <c>https</c>, except for a loopback address (tests, local stand-ins).
+    /// Default: <see cref="DefaultBaseUri"/>.
+    /// </summary>
+    public Uri BaseUri { get; set; } = DefaultBaseUri;
+
+    /// <summary>
+    /// The API token (<c>idt:TKN-…</c>) or an extension/installation JWT, sent as <c>Authorization: Bearer</c>.
+    /// Default: the <c>MPT_API_TOKEN</c> environment variable, read when the options are created.
+    /// It never appears in <see cref="ToString"/>, exception messages or log lines.
+    /// </summary>
+    public string? Token { get; set; } = Environment.GetEnvironmentVariable(TokenEnvironmentVariable);
+
+    /// <summary>How many items each request of a <c>ListAll…Async</c> enumeration asks for, 1 to 100. Default: 100.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1 to 100.</exception>
+    public int PageSize
+    {
+        get => _pageSize;
+        set => _pageSize = value is >= 1 and <= MaxPageSize
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"The page size must be 1 to {MaxPageSize}.");
+    }
+
+    /// <summary>The longest a single attempt may take, up to its whole body being read. Default: 30 seconds.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest one call may take with all its retries, until its response headers arrive
+    /// (<see cref="System.Net.Http.HttpClient.Timeout"/>). Default: 100 seconds.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The largest response body the client reads, in bytes; a larger one fails the call. Default: 64 MiB.</summary>
+    public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How GET requests are retried on transient failures.</summary>
+    public MarketplaceRetryOptions Retry { get; set; } = new();
+
+    /// <summary>Shows the settings, with the token masked.</summary>
+    public override string ToString() =>
+        $"BaseUri={BaseUri}, Token={(string.IsNullOrEmpty(Token) ? "(none)" : "***")}, PageSize={PageSize}, " +
+        $"AttemptTimeout={AttemptTimeout}, Timeout={Timeout}, Retry=({Retry})";
+}

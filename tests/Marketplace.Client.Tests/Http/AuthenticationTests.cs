@@ -1,0 +1,72 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Http;
+
+public class AuthenticationTests : IDisposable
+{
+    private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":100,"total":0}},"data":[]}""";
+
+    private readonly StubApi _api = new();
+
+    public void Dispose() => _api.Dispose();
+
+    [Fact]
+    public async Task Every_request_carries_the_bearer_token_and_the_user_agent()
+    {
+        _api.Serve(StubApi.InstancesPath, Page);
+        using var client = _api.CreateClient();
+
+        await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+
+        var request = _api.Server.LogEntries.Single().RequestMessage!;
+        Assert.Equal("Bearer " + StubApi.Token, request.Headers!["Authorization"].Single());
+        Assert.StartsWith("Marketplace.Client/", request.Headers["User-Agent"].Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_token_fails_before_anything_is_sent()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => _api.CreateClient(o => o.Token = null));
+
+        Assert.Equal("No Marketplace API token: set MarketplaceClientOptions.Token or the MPT_API_TOKEN environment variable.", error.Message);
+        Assert.Empty(_api.Server.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("http://api.platform.softwareone.com/")]
+    [InlineData("ftp://127.0.0.1/")]
+    public void A_base_uri_that_would_send_the_token_in_clear_text_is_refused(string uri)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => _api.CreateClient(o => o.BaseUri = new Uri(uri)));
+
+        Assert.Contains("must be an absolute https URI", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_options_never_show_the_token()
+    {
+        var options = new MarketplaceClientOptions { Token = StubApi.Token };
+
+        Assert.DoesNotContain("s3cr3t", options.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Token=***", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hostile_id_stays_one_percent_encoded_path_segment()
+    {
+        using var client = _api.CreateClient(o => o.Retry.Enabled = false);
+
+        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync("../x?y=1#z"));
+
+        var request = _api.Server.LogEntries.Single().RequestMessage!;
+        var segments = new Uri(request.Url).AbsolutePath.Split('/');
+        Assert.Equal(new[] { "", "public", "v1", "integration", "extensions", segments[5], "instances" }, segments);
+        Assert.Equal("../x?y=1#z", Uri.UnescapeDataString(segments[5]));
+        Assert.DoesNotContain("/", segments[5], StringComparison.Ordinal);
+        Assert.False(request.Query?.ContainsKey("y") ?? false);
+    }
+}

@@ -1,0 +1,190 @@
+using System;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Http;
+
+/// <summary>GET requests are retried on transient failures (Polly), honouring Retry-After, within limits.</summary>
+public class RetryTests : IDisposable
+{
+    private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":100,"total":0}},"data":[]}""";
+
+    private readonly StubApi _api = new();
+
+    public void Dispose() => _api.Dispose();
+
+    private void FirstThen(IResponseBuilder first, IResponseBuilder then)
+    {
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .InScenario("retry").WillSetStateTo("recovered").RespondWith(first);
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .InScenario("retry").WhenStateIs("recovered").RespondWith(then);
+    }
+
+    private static IResponseBuilder Ok() => Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page);
+
+    [Fact]
+    public async Task A_429_with_retry_after_is_waited_out_then_retried()
+    {
+        FirstThen(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1"), Ok());
+        using var client = _api.CreateClient();
+        var clock = Stopwatch.StartNew();
+
+        var page = await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+
+        Assert.Equal(0, page.Metadata!.Pagination!.Total);
+        Assert.Equal(2, _api.RequestCount(StubApi.InstancesPath));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"Retry-After: 1 was not honoured ({clock.Elapsed}).");
+    }
+
+    [Fact]
+    public async Task A_retry_after_date_is_honoured_too()
+    {
+        FirstThen(Response.Create().WithStatusCode(503).WithHeader("Retry-After", DateTimeOffset.UtcNow.AddSeconds(-5).ToString("R")), Ok());
+        using var client = _api.CreateClient();
+
+        await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+
+        Assert.Equal(2, _api.RequestCount(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task A_persistent_503_gives_up_after_the_configured_attempts_with_the_api_exception()
+    {
+        _api.Serve(StubApi.InstancesPath, """{"title":"Service Unavailable","status":503}""", 503, "application/problem+json");
+        using var client = _api.CreateClient();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Equal(503, error.StatusCode);
+        Assert.Equal("Service Unavailable", error.Title);
+        Assert.Equal(5, _api.RequestCount(StubApi.InstancesPath));
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(404)]
+    public async Task A_client_error_is_not_retried(int status)
+    {
+        _api.Serve(StubApi.InstancesPath, "{}", status);
+        using var client = _api.CreateClient();
+
+        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task Retries_can_be_switched_off()
+    {
+        _api.Serve(StubApi.InstancesPath, "{}", 503);
+        using var client = _api.CreateClient(o => o.Retry.Enabled = false);
+
+        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_in_the_middle_of_the_body_is_retried()
+    {
+        using var server = new RawHttpServer(connection => connection == 0
+            ? RawHttpServer.Http("200 OK", Page.Substring(0, 20), contentLength: Page.Length)
+            : RawHttpServer.Http("200 OK", Page));
+        using var client = _api.CreateClient(o => o.BaseUri = server.BaseUri);
+
+        var page = await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+
+        Assert.Equal(0, page.Metadata!.Pagination!.Total);
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Fact]
+    public async Task A_body_that_keeps_being_cut_off_surfaces_as_http_request_exception()
+    {
+        using var server = new RawHttpServer(_ => RawHttpServer.Http("200 OK", Page.Substring(0, 20), contentLength: Page.Length));
+        using var client = _api.CreateClient(o =>
+        {
+            o.BaseUri = server.BaseUri;
+            o.Retry.MaxAttempts = 3;
+        });
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.StartsWith("Reading the response to GET /public/v1/integration/extensions/EXT-6822-9898-4256/instances failed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, server.Connections);
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_be_reached_surfaces_as_http_request_exception_after_the_retries()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var client = _api.CreateClient(o =>
+        {
+            o.BaseUri = new Uri($"http://127.0.0.1:{port}/");
+            o.Retry.MaxAttempts = 3;
+        });
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.IsType<SocketException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_takes_too_long_is_retried_then_surfaces_as_timeout_exception()
+    {
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .RespondWith(Ok().WithDelay(TimeSpan.FromSeconds(3)));
+        using var client = _api.CreateClient(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(200);
+            o.Retry.MaxAttempts = 2;
+        });
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Contains("did not answer GET /public/v1/integration/extensions/EXT-6822-9898-4256/instances within 0.2 s (attempts: 2)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_waiting_for_a_retry_at_once()
+    {
+        _api.Serve(StubApi.InstancesPath, "{}", 429);
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "30"));
+        using var client = _api.CreateClient();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var call = client.ListExtensionInstancesAsync(StubApi.ExtensionId, cancellationToken: cancellation.Token);
+
+        var finished = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(15)));
+        Assert.Same(call, finished);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task Only_idempotent_requests_are_retried()
+    {
+        _api.Server.Given(Request.Create().WithPath("/post").UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
+        using var client = _api.CreateClient();
+        var options = new MarketplaceClientOptions { Token = StubApi.Token, Retry = { BaseDelay = TimeSpan.FromMilliseconds(1) } };
+        using var http = new HttpClient(Marketplace.Client.Http.MarketplaceHttp.CreateHandlers(options, null, new SocketsHttpHandler()));
+
+        using var response = await http.PostAsync(new Uri(_api.BaseUri, "post"), new StringContent("{}"));
+
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal(1, _api.RequestCount("/post"));
+    }
+}

@@ -1,0 +1,84 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Marketplace.Client.Tests;
+
+/// <summary>
+/// A loopback TCP server that answers each connection with whatever bytes a test scripts, for the faults
+/// WireMock cannot produce (a body cut off before its Content-Length, a connection closed mid-response).
+/// </summary>
+public sealed class RawHttpServer : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private int _connections;
+
+    /// <param name="respond">Given the 0-based connection number, the bytes to send before closing.</param>
+    public RawHttpServer(Func<int, byte[]> respond)
+    {
+        _listener.Start();
+        _ = Task.Run(() => AcceptAsync(respond));
+    }
+
+    public Uri BaseUri => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    public static byte[] Http(string statusLine, string body, int? contentLength = null) => Encoding.UTF8.GetBytes(
+        $"HTTP/1.1 {statusLine}\r\nContent-Type: application/json\r\nContent-Length: {contentLength ?? Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}");
+
+    private async Task AcceptAsync(Func<int, byte[]> respond)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient connection;
+            try
+            {
+                connection = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception)
+            {
+                return;
+            }
+            var number = Interlocked.Increment(ref _connections) - 1;
+            using (connection)
+            {
+                try
+                {
+                    var stream = connection.GetStream();
+                    await ReadRequestHeadAsync(stream);
+                    var bytes = respond(number);
+                    await stream.WriteAsync(bytes, _stop.Token);
+                    await stream.FlushAsync(_stop.Token);
+                }
+                catch (Exception)
+                {
+                    // The client gave up first; that is the point of some tests.
+                }
+            }
+        }
+    }
+
+    private async Task ReadRequestHeadAsync(NetworkStream stream)
+    {
+        var buffer = new byte[8192];
+        var seen = new StringBuilder();
+        while (!seen.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, _stop.Token);
+            if (read == 0) return;
+            seen.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        _stop.Dispose();
+    }
+}
