@@ -29,6 +29,7 @@ public partial class MarketplaceClient : IDisposable
         : this(CreateHttpClient(options, loggerFactory))
     {
         _ownedHttpClient = _httpClient;
+        _pageSize = options.PageSize;
     }
 
     private static HttpClient CreateHttpClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory)

@@ -91,6 +91,10 @@ public partial class MarketplaceApiException : Exception
     /// <summary>The response and content headers.</summary>
     public IReadOnlyDictionary<string, IEnumerable<string>> Headers { get; }
 
+    // A page that contradicts the ones before it: the response was readable, but the collection is not.
+    internal static MarketplaceApiException PagingViolation(string message) =>
+        new(message, 200, response: null, new Dictionary<string, IEnumerable<string>>(), innerException: null);
+
     private static string ComposeMessage(
         string message,
         int statusCode,

@@ -17,7 +17,7 @@ internal static class MarketplaceHttp
     /// <exception cref="InvalidOperationException">No token, or a base URI that would send it in clear text.</exception>
     public static void Validate(MarketplaceClientOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        if (options is null) throw new ArgumentNullException(nameof(options));
         if (string.IsNullOrWhiteSpace(options.Token))
             throw new InvalidOperationException(
                 $"No Marketplace API token: set {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.Token)} " +

@@ -20,6 +20,9 @@ public class PublicApiTests
                 "System.Runtime.Versioning.TargetFrameworkAttribute",
                 "System.Reflection.AssemblyMetadataAttribute",
                 "System.Runtime.CompilerServices.InternalsVisibleToAttribute",
+                // They name compiler-generated state machines (<AsPages>d__7), which change with any edit.
+                "System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute",
+                "System.Runtime.CompilerServices.AsyncStateMachineAttribute",
             },
         });
 

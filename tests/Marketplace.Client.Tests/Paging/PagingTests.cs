@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Marketplace.Client.Query;
+using Newtonsoft.Json;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Paging;
+
+/// <summary>ListAll…Async walks limit/offset pages lazily and never loops forever.</summary>
+public class PagingTests : IDisposable
+{
+    private readonly StubApi _api = new();
+
+    public void Dispose() => _api.Dispose();
+
+    private static string Page(int offset, int count, int? total, int limit = 100, string idPrefix = "INS-6587-4477-5207-") =>
+        JsonConvert.SerializeObject(new
+        {
+            _meta = new { pagination = new { offset, limit, total }, omitted = new[] { "audit" } },
+            data = Enumerable.Range(offset, count).Select(i => new { id = idPrefix + i.ToString("0000"), status = "Running" }),
+        }).Replace("\"_meta\"", "\"$meta\"", StringComparison.Ordinal);
+
+    private void ServePage(string path, int offset, string body, int limit = 100)
+    {
+        _api.Server.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", offset.ToString()).WithParam("limit", limit.ToString()))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body));
+    }
+
+    private List<string> Offsets(string path) => _api.Server.LogEntries
+        .Select(e => e.RequestMessage!)
+        .Where(r => r.Path == path)
+        .Select(r => r.Query!["offset"].Single())
+        .ToList();
+
+    [Fact]
+    public async Task Three_pages_with_a_total_are_fetched_at_offsets_0_100_200()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 100, 250));
+        ServePage(StubApi.InstancesPath, 100, Page(100, 100, 250));
+        ServePage(StubApi.InstancesPath, 200, Page(200, 50, 250));
+        using var client = _api.CreateClient();
+
+        var ids = new List<string>();
+        await foreach (var instance in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) ids.Add(instance.Id!);
+
+        Assert.Equal(250, ids.Count);
+        Assert.Equal(Enumerable.Range(0, 250).Select(i => "INS-6587-4477-5207-" + i.ToString("0000")), ids);
+        Assert.Equal(new[] { "0", "100", "200" }, Offsets(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task Without_a_total_the_first_short_page_is_the_last()
+    {
+        ServePage(StubApi.InstallationsPath, 0, Page(0, 100, null, idPrefix: "EXI-9262-9354-"));
+        ServePage(StubApi.InstallationsPath, 100, Page(100, 37, null, idPrefix: "EXI-9262-9354-"));
+        using var client = _api.CreateClient();
+
+        var count = 0;
+        await foreach (var _ in client.ListAllInstallationsAsync(StubApi.ExtensionId)) count++;
+
+        Assert.Equal(137, count);
+        Assert.Equal(new[] { "0", "100" }, Offsets(StubApi.InstallationsPath));
+    }
+
+    [Fact]
+    public async Task An_empty_page_ends_the_enumeration_even_when_the_total_says_more()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 100, 1000));
+        ServePage(StubApi.InstancesPath, 100, Page(100, 0, 1000));
+        using var client = _api.CreateClient();
+
+        var count = 0;
+        await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) count++;
+
+        Assert.Equal(100, count);
+    }
+
+    [Fact]
+    public async Task A_server_that_ignores_the_offset_ends_with_an_exception_not_a_hang()
+    {
+        _api.Serve(StubApi.InstancesPath, Page(0, 100, null).Replace("\"offset\":0,", "", StringComparison.Ordinal));
+        using var client = _api.CreateClient();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
+        {
+            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) { }
+        });
+
+        Assert.Contains("the page at offset 100 starts with the same item (INS-6587-4477-5207-0000)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { "0", "100" }, Offsets(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task A_server_that_echoes_another_offset_ends_with_an_exception()
+    {
+        _api.Serve(StubApi.InstancesPath, Page(0, 100, 500));
+        using var client = _api.CreateClient();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
+        {
+            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) { }
+        });
+
+        Assert.Contains("asked for offset 100, the server answered with offset 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task More_items_than_the_total_promised_ends_with_an_exception()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 100, 150));
+        ServePage(StubApi.InstancesPath, 100, Page(100, 100, 150));
+        using var client = _api.CreateClient();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
+        {
+            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) { }
+        });
+
+        Assert.Contains("holds 100 items, more than the total of 150 allows", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nothing_is_fetched_before_enumeration_and_nothing_after_a_break()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 100, 250));
+        using var client = _api.CreateClient();
+
+        var pageable = client.ListAllExtensionInstancesAsync(StubApi.ExtensionId);
+        Assert.Empty(_api.Server.LogEntries);
+
+        await foreach (var _ in pageable) break;
+
+        Assert.Equal(new[] { "0" }, Offsets(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task Pages_carry_their_metadata()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 100, 150));
+        ServePage(StubApi.InstancesPath, 100, Page(100, 50, 150));
+        using var client = _api.CreateClient();
+
+        var pages = new List<MarketplacePage<Instance>>();
+        await foreach (var page in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId).AsPages()) pages.Add(page);
+
+        Assert.Equal(new[] { (0, 100, 150), (100, 50, 150) }, pages.Select(p => (p.Offset, p.Items.Count, p.Total!.Value)));
+        Assert.All(pages, p => Assert.Equal(new[] { "audit" }, p.Omitted));
+    }
+
+    [Fact]
+    public async Task The_total_is_counted_with_limit_0()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 0, 4242, limit: 0), limit: 0);
+        using var client = _api.CreateClient();
+
+        var total = await client.ListAllExtensionInstancesAsync(StubApi.ExtensionId).GetTotalCountAsync();
+
+        Assert.Equal(4242, total);
+        Assert.Equal("0", _api.Server.LogEntries.Single().RequestMessage!.Query!["limit"].Single());
+    }
+
+    [Fact]
+    public async Task The_page_size_is_configurable()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 25, 40, limit: 25), limit: 25);
+        ServePage(StubApi.InstancesPath, 25, Page(25, 15, 40, limit: 25), limit: 25);
+        using var client = _api.CreateClient(o => o.PageSize = 25);
+
+        var count = 0;
+        await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) count++;
+
+        Assert.Equal(40, count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MarketplaceClientOptions { PageSize = 101 });
+    }
+
+    [Fact]
+    public async Task The_query_goes_into_every_page_request()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 100, 120));
+        ServePage(StubApi.InstancesPath, 100, Page(100, 20, 120));
+        using var client = _api.CreateClient();
+        var query = RqlQuery.Where(Rql.Eq("status", "Running")).OrderByDescending("audit.created.at").Select("+audit");
+
+        await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, query)) { }
+
+        var urls = _api.Server.LogEntries.Select(e => e.RequestMessage!.Url).ToList();
+        Assert.Equal(2, urls.Count);
+        Assert.All(urls, url => Assert.EndsWith("&eq(status,'Running')&order=-audit.created.at&select=%2Baudit", url, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_single_page_call_takes_the_query_too_and_a_plain_call_does_not_inherit_it()
+    {
+        _api.Serve(StubApi.InstallationsPath, Page(0, 1, 1, idPrefix: "EXI-9262-9354-"));
+        using var client = _api.CreateClient();
+
+        await client.ListInstallationsAsync(StubApi.ExtensionId, RqlQuery.Where(Rql.In("status", "Installed", "Invited")), limit: 10, offset: 0);
+        await client.ListInstallationsAsync(StubApi.ExtensionId, limit: 10, offset: 0);
+
+        var urls = _api.Server.LogEntries.Select(e => e.RequestMessage!.Url).ToList();
+        Assert.EndsWith("?limit=10&offset=0&in(status,('Installed','Invited'))", urls[0], StringComparison.Ordinal);
+        Assert.EndsWith("?limit=10&offset=0", urls[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_enumeration()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 100, 250));
+        using var client = _api.CreateClient();
+        using var cancellation = new CancellationTokenSource();
+
+        var seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId).WithCancellation(cancellation.Token))
+            {
+                seen++;
+                cancellation.Cancel();
+            }
+        });
+
+        Assert.Equal(1, seen);
+        Assert.Equal(new[] { "0" }, Offsets(StubApi.InstancesPath));
+    }
+}

@@ -1,0 +1,124 @@
+using System;
+using Marketplace.Client.Query;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Query;
+
+/// <summary>The rendered RQL is pinned character for character: this is what the server parses.</summary>
+public class RqlTests
+{
+    [Theory]
+    [InlineData("eq", "eq(status,'Running')")]
+    [InlineData("ne", "ne(status,'Running')")]
+    [InlineData("gt", "gt(status,'Running')")]
+    [InlineData("ge", "ge(status,'Running')")]
+    [InlineData("lt", "lt(status,'Running')")]
+    [InlineData("le", "le(status,'Running')")]
+    public void Comparisons_quote_string_values(string op, string expected)
+    {
+        Func<string, RqlValue, RqlExpression> build = op switch
+        {
+            "eq" => Rql.Eq, "ne" => Rql.Ne, "gt" => Rql.Gt, "ge" => Rql.Ge, "lt" => Rql.Lt, _ => Rql.Le,
+        };
+
+        Assert.Equal(expected, build("status", "Running").ToString());
+    }
+
+    [Fact]
+    public void Values_of_other_types_render_bare_or_in_iso_8601()
+    {
+        Assert.Equal("gt(revision,3)", Rql.Gt("revision", 3).ToString());
+        Assert.Equal("eq(settings.paid,false)", Rql.Eq("settings.paid", false).ToString());
+        Assert.Equal("le(price,12.50)", Rql.Le("price", 12.50m).ToString());
+        Assert.Equal("ge(audit.created.at,2025-03-14T09:26:53.123Z)",
+            Rql.Ge("audit.created.at", new DateTimeOffset(2025, 3, 14, 10, 26, 53, 123, TimeSpan.FromHours(1))).ToString());
+        Assert.Equal("eq(status,'Running')", Rql.Eq("status", RqlValue.Of(InstanceStatus.Running)).ToString());
+    }
+
+    [Theory]
+    [InlineData("My name", "eq(name,'My name')")]
+    [InlineData("a,b(c)d", "eq(name,'a,b(c)d')")]
+    [InlineData("O'Brien", "eq(name,'O\\'Brien')")]
+    [InlineData("back\\slash", "eq(name,'back\\\\slash')")]
+    [InlineData("'),or(eq(id,'x", "eq(name,'\\'),or(eq(id,\\'x')")]
+    [InlineData("", "eq(name,'')")]
+    public void Tricky_values_stay_inside_their_quotes(string value, string expected)
+    {
+        Assert.Equal(expected, Rql.Eq("name", value).ToString());
+    }
+
+    [Fact]
+    public void Patterns_lists_and_markers()
+    {
+        Assert.Equal("like(name,'*vip*')", Rql.Like("name", "*vip*").ToString());
+        Assert.Equal("ilike(name,'*VIP*')", Rql.ILike("name", "*VIP*").ToString());
+        Assert.Equal("in(id,('INS-1','INS-2'))", Rql.In("id", "INS-1", "INS-2").ToString());
+        Assert.Equal("out(status,('Deleted','Disconnected'))", Rql.Out("status", "Deleted", "Disconnected").ToString());
+        Assert.Equal("eq(channel,null())", Rql.IsNull("channel").ToString());
+        Assert.Equal("eq(externalId,empty())", Rql.IsEmpty("externalId").ToString());
+    }
+
+    [Fact]
+    public void Logical_operators_nest()
+    {
+        var expression = Rql.And(
+            Rql.Or(Rql.Eq("status", "Running"), Rql.Eq("status", "Connecting")),
+            Rql.Not(Rql.Eq("externalId", RqlValue.Null)),
+            Rql.Any("modules", Rql.Eq("id", "MOD-2222-2222")),
+            Rql.All("terms", Rql.Ne("accepted", RqlValue.Null)));
+
+        Assert.Equal(
+            "and(or(eq(status,'Running'),eq(status,'Connecting')),not(eq(externalId,null())),any(modules,eq(id,'MOD-2222-2222')),all(terms,ne(accepted,null())))",
+            expression.ToString());
+        Assert.Equal("eq(a,1)", Rql.And(Rql.Eq("a", 1)).ToString());
+    }
+
+    [Theory]
+    [InlineData("status)&limit=(")]
+    [InlineData("a b")]
+    [InlineData("")]
+    [InlineData("a..b")]
+    [InlineData("'name'")]
+    public void A_field_that_is_not_a_field_path_is_refused(string field)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Rql.Eq(field, 1));
+
+        Assert.Equal("field", error.ParamName);
+    }
+
+    [Fact]
+    public void Bad_arguments_are_refused()
+    {
+        Assert.Throws<ArgumentNullException>(() => Rql.Eq("name", (string)null!));
+        Assert.Throws<ArgumentException>(() => Rql.In("id"));
+        Assert.Throws<ArgumentException>(() => Rql.And());
+        Assert.Throws<ArgumentException>(() => RqlQuery.All.Select("+"));
+    }
+
+    [Fact]
+    public void A_query_renders_filter_order_and_select_percent_encoded_for_the_url()
+    {
+        var query = RqlQuery.Where(Rql.Eq("status", "Running"))
+            .And(Rql.Eq("name", "R&D #1 = 100% +x ü"))
+            .OrderByDescending("audit.created.at")
+            .OrderBy("name")
+            .Select("+audit", "-meta");
+
+        Assert.Equal(
+            "and(eq(status,'Running'),eq(name,'R%26D%20%231%20%3D%20100%25%20%2Bx%20%C3%BC'))&order=-audit.created.at,name&select=%2Baudit,-meta",
+            query.ToQueryString());
+    }
+
+    [Fact]
+    public void Queries_are_immutable()
+    {
+        var running = RqlQuery.Where(Rql.Eq("status", "Running"));
+
+        var ordered = running.OrderBy("name");
+
+        Assert.Equal("eq(status,'Running')", running.ToQueryString());
+        Assert.Equal("eq(status,'Running')&order=name", ordered.ToQueryString());
+        Assert.Equal("", RqlQuery.All.ToQueryString());
+        Assert.Equal(RqlQuery.Where(Rql.Eq("status", "Running")), running);
+    }
+}
