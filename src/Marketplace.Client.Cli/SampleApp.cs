@@ -1,10 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using Spectre.Console;
@@ -102,16 +102,19 @@ public static class SampleApp
 
         try
         {
-            using var http = new HttpClient { BaseAddress = WithTrailingSlash(baseUrl), Timeout = TimeSpan.FromSeconds(100) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            var client = new MarketplaceClient(http);
+            using var client = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = baseUrl, Token = token });
 
-            var instances = await client.ListExtensionInstancesAsync(extensionId, limit: 100, offset: 0, cancellationToken).ConfigureAwait(false);
-            var installations = await client.ListInstallationsAsync(extensionId, limit: 100, offset: 0, cancellationToken).ConfigureAwait(false);
+            var instances = await ListAsync(client.ListAllExtensionInstancesAsync(extensionId, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var installations = await ListAsync(client.ListAllInstallationsAsync(extensionId, cancellationToken: cancellationToken)).ConfigureAwait(false);
 
             console.Write(InstancesTable(extensionId, instances));
             console.Write(InstallationsTable(extensionId, installations));
             return Success;
+        }
+        catch (InvalidOperationException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return UsageError;
         }
         catch (MarketplaceApiException ex)
         {
@@ -123,7 +126,7 @@ public static class SampleApp
             error.WriteLine($"error: could not reach {baseUrl}: {ex.Message}");
             return ApiFailure;
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             error.WriteLine($"error: {baseUrl} did not answer in time.");
             return ApiFailure;
@@ -134,10 +137,23 @@ public static class SampleApp
         }
     }
 
-    private static Table InstancesTable(string extensionId, InstanceListResponse page)
+    // Every page, kept with the total the first page reported (the table's caption shows it).
+    private static async Task<(List<T> Items, int? Total)> ListAsync<T>(MarketplacePageable<T> pageable)
+    {
+        var items = new List<T>();
+        int? total = null;
+        await foreach (var page in pageable.AsPages().ConfigureAwait(false))
+        {
+            total ??= page.Total;
+            items.AddRange(page.Items);
+        }
+        return (items, total);
+    }
+
+    private static Table InstancesTable(string extensionId, (List<Instance> Items, int? Total) instances)
     {
         var table = NewTable($"Instances of {extensionId}", "Name", "Status", "Version", "Updated");
-        foreach (var instance in page.Data ?? Array.Empty<Instance>())
+        foreach (var instance in instances.Items)
         {
             table.AddRow(
                 Cell(instance.Id),
@@ -146,14 +162,14 @@ public static class SampleApp
                 Cell(instance.Meta?.Version),
                 Cell(FormatTime(instance.Audit?.Updated?.At ?? instance.Audit?.Created?.At)));
         }
-        table.Caption(Caption(page.Data?.Count ?? 0, page.Metadata?.Pagination?.Total));
+        table.Caption(Caption(instances.Items.Count, instances.Total));
         return table;
     }
 
-    private static Table InstallationsTable(string extensionId, InstallationListResponse page)
+    private static Table InstallationsTable(string extensionId, (List<Installation> Items, int? Total) installations)
     {
         var table = NewTable($"Installations of {extensionId}", "Account", "Status", "Modules", "Updated");
-        foreach (var installation in page.Data ?? Array.Empty<Installation>())
+        foreach (var installation in installations.Items)
         {
             table.AddRow(
                 Cell(installation.Id),
@@ -162,7 +178,7 @@ public static class SampleApp
                 Cell(installation.Modules is { Count: > 0 } modules ? string.Join(", ", modules.Select(m => m.Name)) : null),
                 Cell(FormatTime(installation.Audit?.Updated?.At ?? installation.Audit?.Created?.At)));
         }
-        table.Caption(Caption(page.Data?.Count ?? 0, page.Metadata?.Pagination?.Total));
+        table.Caption(Caption(installations.Items.Count, installations.Total));
         return table;
     }
 
@@ -184,6 +200,4 @@ public static class SampleApp
     private static string? FormatTime(DateTimeOffset? value) =>
         value?.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static Uri WithTrailingSlash(Uri uri) =>
-        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 }

@@ -32,11 +32,18 @@ public partial class MarketplaceClient : IDisposable
         _pageSize = options.PageSize;
     }
 
+    // For IHttpClientFactory: the factory owns the HttpClient and its handlers; the options still set the page size.
+    internal MarketplaceClient(HttpClient httpClient, MarketplaceClientOptions options)
+        : this(httpClient)
+    {
+        _pageSize = options.PageSize;
+    }
+
     private static HttpClient CreateHttpClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory)
     {
         MarketplaceHttp.Validate(options);
         var primary = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };
-        var http = new HttpClient(MarketplaceHttp.CreateHandlers(options, loggerFactory, primary), disposeHandler: true);
+        var http = new HttpClient(MarketplaceHttp.CreatePipeline(options, loggerFactory, primary), disposeHandler: true);
         MarketplaceHttp.Configure(http, options);
         return http;
     }

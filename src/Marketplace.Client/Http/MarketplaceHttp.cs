@@ -22,6 +22,13 @@ internal static class MarketplaceHttp
             throw new InvalidOperationException(
                 $"No Marketplace API token: set {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.Token)} " +
                 $"or the {MarketplaceClientOptions.TokenEnvironmentVariable} environment variable.");
+        foreach (var c in options.Token!)
+        {
+            // A header value is visible ASCII; anything else would fail every attempt (or split the header).
+            if (c <= ' ' || c > '~')
+                throw new InvalidOperationException(
+                    "The Marketplace API token holds a character that cannot go into an HTTP header (whitespace, a control character or non-ASCII). Check how it was copied.");
+        }
         var uri = options.BaseUri ?? throw new InvalidOperationException($"{nameof(MarketplaceClientOptions.BaseUri)} is not set.");
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
             throw new InvalidOperationException(
@@ -32,12 +39,25 @@ internal static class MarketplaceHttp
             throw new InvalidOperationException($"{nameof(MarketplaceRetryOptions.MaxAttempts)} must be at least 1.");
     }
 
-    /// <summary>Authentication and user agent outside, retries and attempt logging inside, then <paramref name="primary"/>.</summary>
-    public static DelegatingHandler CreateHandlers(MarketplaceClientOptions options, ILoggerFactory? loggerFactory, HttpMessageHandler primary) =>
-        new BearerTokenHandler(options.Token!)
+    /// <summary>The handlers, outermost first: authentication and user agent (once per call), then retries and per-attempt logging.</summary>
+    public static DelegatingHandler[] CreateHandlers(MarketplaceClientOptions options, ILoggerFactory? loggerFactory) => new DelegatingHandler[]
+    {
+        new BearerTokenHandler(options.Token!),
+        new ResilienceHandler(options, loggerFactory?.CreateLogger(LoggerCategory)),
+    };
+
+    /// <summary>The handlers of <see cref="CreateHandlers"/> chained in front of <paramref name="primary"/>.</summary>
+    public static HttpMessageHandler CreatePipeline(MarketplaceClientOptions options, ILoggerFactory? loggerFactory, HttpMessageHandler primary)
+    {
+        var inner = primary;
+        var handlers = CreateHandlers(options, loggerFactory);
+        for (var i = handlers.Length - 1; i >= 0; i--)
         {
-            InnerHandler = new ResilienceHandler(options, loggerFactory?.CreateLogger(LoggerCategory)) { InnerHandler = primary },
-        };
+            handlers[i].InnerHandler = inner;
+            inner = handlers[i];
+        }
+        return inner;
+    }
 
     /// <summary>Sets the base address (with the trailing slash relative paths need) and the overall timeout.</summary>
     public static void Configure(HttpClient http, MarketplaceClientOptions options)

@@ -15,6 +15,8 @@ public class PublicApiTests
     {
         var api = typeof(MarketplaceClient).Assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
+            // PublicApiGenerator leaves Microsoft.* out by default; AddMarketplaceClient lives there for discoverability.
+            AllowNamespacePrefixes = new[] { "Microsoft.Extensions.DependencyInjection" },
             ExcludeAttributes = new[]
             {
                 "System.Runtime.Versioning.TargetFrameworkAttribute",

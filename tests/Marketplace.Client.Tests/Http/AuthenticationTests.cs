@@ -36,6 +36,19 @@ public class AuthenticationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("idt:TKN-1234-5678:…")]
+    [InlineData("idt:TKN-1234-5678:abc\r\nX-Injected: 1")]
+    [InlineData("idt:TKN-1234-5678: spaced")]
+    public void A_token_that_cannot_be_a_header_value_fails_before_anything_is_sent(string token)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => _api.CreateClient(o => o.Token = token));
+
+        Assert.Contains("cannot go into an HTTP header", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("1234-5678", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.Server.LogEntries);
+    }
+
+    [Theory]
     [InlineData("http://api.platform.softwareone.com/")]
     [InlineData("ftp://127.0.0.1/")]
     public void A_base_uri_that_would_send_the_token_in_clear_text_is_refused(string uri)

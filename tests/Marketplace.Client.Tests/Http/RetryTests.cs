@@ -180,7 +180,7 @@ public class RetryTests : IDisposable
         _api.Server.Given(Request.Create().WithPath("/post").UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
         using var client = _api.CreateClient();
         var options = new MarketplaceClientOptions { Token = StubApi.Token, Retry = { BaseDelay = TimeSpan.FromMilliseconds(1) } };
-        using var http = new HttpClient(Marketplace.Client.Http.MarketplaceHttp.CreateHandlers(options, null, new SocketsHttpHandler()));
+        using var http = new HttpClient(Marketplace.Client.Http.MarketplaceHttp.CreatePipeline(options, null, new SocketsHttpHandler()));
 
         using var response = await http.PostAsync(new Uri(_api.BaseUri, "post"), new StringContent("{}"));
 

@@ -1,0 +1,51 @@
+using System;
+using Marketplace.Client;
+using Marketplace.Client.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers <see cref="MarketplaceClient"/> with <c>IHttpClientFactory</c> and the options pattern.</summary>
+public static class MarketplaceClientServiceCollectionExtensions
+{
+    /// <summary>The name of the <see cref="System.Net.Http.HttpClient"/> the factory creates for the client.</summary>
+    public const string HttpClientName = "Marketplace.Client";
+
+    /// <summary>
+    /// Registers <see cref="IMarketplaceClient"/> and <see cref="MarketplaceClient"/> (transient, over pooled
+    /// handlers from <c>IHttpClientFactory</c>) with the same token, retries, timeouts and logging as
+    /// <see cref="MarketplaceClient(MarketplaceClientOptions, ILoggerFactory)"/>. Options come from
+    /// <see cref="IOptions{TOptions}"/> of <see cref="MarketplaceClientOptions"/>: <paramref name="configure"/>,
+    /// and anything else that configures them (e.g. <c>services.Configure&lt;MarketplaceClientOptions&gt;(config.GetSection("Marketplace"))</c>).
+    /// Logging goes to the registered <see cref="ILoggerFactory"/>, category <c>Marketplace.Client</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets options in code; optional.</param>
+    /// <returns>The HTTP client builder, to add handlers of your own.</returns>
+    /// <remarks>Invalid options (no token, a non-https base URI) throw <see cref="InvalidOperationException"/> when the client is resolved, before any request.</remarks>
+    public static IHttpClientBuilder AddMarketplaceClient(this IServiceCollection services, Action<MarketplaceClientOptions>? configure = null)
+    {
+        if (services is null) throw new ArgumentNullException(nameof(services));
+        services.AddOptions<MarketplaceClientOptions>();
+        if (configure is not null) services.Configure(configure);
+
+        var builder = services.AddHttpClient(HttpClientName)
+            .ConfigureHttpClient((provider, http) => MarketplaceHttp.Configure(http, ValidOptions(provider)))
+            .ConfigureAdditionalHttpMessageHandlers((handlers, provider) =>
+            {
+                foreach (var handler in MarketplaceHttp.CreateHandlers(ValidOptions(provider), provider.GetService<ILoggerFactory>()))
+                    handlers.Add(handler);
+            });
+        builder.AddTypedClient<IMarketplaceClient>((http, provider) => new MarketplaceClient(http, ValidOptions(provider)));
+        builder.AddTypedClient((http, provider) => new MarketplaceClient(http, ValidOptions(provider)));
+        return builder;
+    }
+
+    private static MarketplaceClientOptions ValidOptions(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<MarketplaceClientOptions>>().Value;
+        MarketplaceHttp.Validate(options);
+        return options;
+    }
+}
