@@ -23,7 +23,7 @@ public sealed class StubApi : IDisposable
     public StubApi()
     {
         Server = WireMockServer.Start();
-        _http = new HttpClient { BaseAddress = new Uri(Server.Url! + "/"), Timeout = TimeSpan.FromSeconds(10) };
+        _http = new HttpClient { BaseAddress = new Uri(Server.Url! + "/"), Timeout = TimeSpan.FromSeconds(60) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "idt:TKN-1234-5678:test-secret");
         Client = new MarketplaceClient(_http);
     }
@@ -43,8 +43,8 @@ public sealed class StubApi : IDisposable
         {
             BaseUri = BaseUri,
             Token = Token,
-            AttemptTimeout = TimeSpan.FromSeconds(5),
-            Timeout = TimeSpan.FromSeconds(20),
+            AttemptTimeout = TimeSpan.FromSeconds(60), // generous: a cold WireMock on a busy 2-core CI machine can take seconds to answer first
+            Timeout = TimeSpan.FromSeconds(120),
             Retry = { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) },
         };
         configure?.Invoke(options);

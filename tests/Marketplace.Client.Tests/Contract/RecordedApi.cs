@@ -16,7 +16,7 @@ public sealed class RecordedApi : IDisposable
     public RecordedApi()
     {
         Server = RecordingServer.Start(Path.Combine(AppContext.BaseDirectory, "Recordings"));
-        _http = new HttpClient { BaseAddress = Server.BaseUri, Timeout = TimeSpan.FromSeconds(10) };
+        _http = new HttpClient { BaseAddress = Server.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "idt:TKN-1234-5678:test-secret");
         Client = new MarketplaceClient(_http);
     }
