@@ -9,15 +9,3 @@ internal interface IListResponse<T>
 
     IReadOnlyList<T>? Data { get; }
 }
-
-// The generated envelopes already have these members; the partials only declare the interface.
-
-/// <summary>One page of an extension's instances: <c>$meta</c> (<see cref="Metadata"/>: paging, omitted fields) and <c>data</c>.</summary>
-public partial class InstanceListResponse : IListResponse<Instance>
-{
-}
-
-/// <summary>One page of an extension's installations: <c>$meta</c> (<see cref="Metadata"/>: paging, omitted fields) and <c>data</c>.</summary>
-public partial class InstallationListResponse : IListResponse<Installation>
-{
-}

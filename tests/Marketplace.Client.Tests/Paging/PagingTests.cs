@@ -31,6 +31,13 @@ public class PagingTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body));
     }
 
+    private static async Task<int> CountAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var count = 0;
+        await foreach (var _ in items) count++;
+        return count;
+    }
+
     private List<string> Offsets(string path) => _api.Server.LogEntries
         .Select(e => e.RequestMessage!)
         .Where(r => r.Path == path)
@@ -60,8 +67,7 @@ public class PagingTests : IDisposable
         ServePage(StubApi.InstallationsPath, 100, Page(100, 37, null, idPrefix: "EXI-9262-9354-"));
         using var client = _api.CreateClient();
 
-        var count = 0;
-        await foreach (var _ in client.ListAllInstallationsAsync(StubApi.ExtensionId)) count++;
+        var count = await CountAsync(client.ListAllInstallationsAsync(StubApi.ExtensionId));
 
         Assert.Equal(137, count);
         Assert.Equal(new[] { "0", "100" }, Offsets(StubApi.InstallationsPath));
@@ -74,8 +80,7 @@ public class PagingTests : IDisposable
         ServePage(StubApi.InstancesPath, 100, Page(100, 0, 1000));
         using var client = _api.CreateClient();
 
-        var count = 0;
-        await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) count++;
+        var count = await CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId));
 
         Assert.Equal(100, count);
     }
@@ -86,10 +91,7 @@ public class PagingTests : IDisposable
         _api.Serve(StubApi.InstancesPath, Page(0, 100, null).Replace("\"offset\":0,", "", StringComparison.Ordinal));
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
-        {
-            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) { }
-        });
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)));
 
         Assert.Contains("the page at offset 100 starts with the same item (INS-6587-4477-5207-0000)", error.Message, StringComparison.Ordinal);
         Assert.Equal(new[] { "0", "100" }, Offsets(StubApi.InstancesPath));
@@ -101,10 +103,7 @@ public class PagingTests : IDisposable
         _api.Serve(StubApi.InstancesPath, Page(0, 100, 500));
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
-        {
-            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) { }
-        });
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)));
 
         Assert.Contains("asked for offset 100, the server answered with offset 0", error.Message, StringComparison.Ordinal);
     }
@@ -116,10 +115,7 @@ public class PagingTests : IDisposable
         ServePage(StubApi.InstancesPath, 100, Page(100, 100, 150));
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
-        {
-            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) { }
-        });
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)));
 
         Assert.Contains("holds 100 items, more than the total of 150 allows", error.Message, StringComparison.Ordinal);
     }
@@ -171,8 +167,7 @@ public class PagingTests : IDisposable
         ServePage(StubApi.InstancesPath, 25, Page(25, 15, 40, limit: 25), limit: 25);
         using var client = _api.CreateClient(o => o.PageSize = 25);
 
-        var count = 0;
-        await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) count++;
+        var count = await CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId));
 
         Assert.Equal(40, count);
         Assert.Throws<ArgumentOutOfRangeException>(() => new MarketplaceClientOptions { PageSize = 101 });
@@ -186,7 +181,7 @@ public class PagingTests : IDisposable
         using var client = _api.CreateClient();
         var query = RqlQuery.Where(Rql.Eq("status", "Running")).OrderByDescending("audit.created.at").Select("+audit");
 
-        await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, query)) { }
+        await CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, query));
 
         var urls = _api.Server.LogEntries.Select(e => e.RequestMessage!.Url).ToList();
         Assert.Equal(2, urls.Count);
