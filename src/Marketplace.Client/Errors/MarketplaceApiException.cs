@@ -116,7 +116,8 @@ public partial class MarketplaceApiException : Exception
         }
         else
         {
-            text.Append(message).Append(' ');
+            // For an error status the status says it all; for a 2xx, say what was wrong with the body.
+            if (statusCode is >= 200 and < 300) text.Append(message).Append(' ');
             if (innerException is not null) text.Append(innerException.Message).Append(' ');
             if (!string.IsNullOrWhiteSpace(response))
             {
