@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
+using Marketplace.Client.Serialization;
+using Newtonsoft.Json.Linq;
 using Snapshooter;
 using Snapshooter.Xunit;
 using WireMock.Server;
@@ -71,6 +73,19 @@ public sealed class RecordingContractTests : IClassFixture<RecordingContractTest
 
         Snapshot.Match(parsed, SnapshotNameExtension.Create(name.Replace('/', '.')));
         LoadedRecordings.Mark(recording);
+    }
+
+    [Theory]
+    [MemberData(nameof(Successes))]
+    public async Task Writes_back_what_the_server_sent(string name)
+    {
+        var recording = Recording.Named(name);
+        using var client = _server.Serve(recording);
+
+        var written = JToken.Parse(MarketplaceJson.Serialize(await CallAsync(client, recording)));
+
+        var differences = JsonDifferences.Between(recording.Body, written);
+        Assert.True(differences.Count == 0, $"Writing back what the client parsed from {name} loses or changes:\n  " + string.Join("\n  ", differences));
     }
 
     internal static Task<object> CallAsync(MarketplaceClient client, Recording recording) => recording.Operation switch
