@@ -42,8 +42,7 @@ public partial class MarketplaceClient : IDisposable
     private static HttpClient CreateHttpClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory)
     {
         MarketplaceHttp.Validate(options);
-        var primary = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };
-        var http = new HttpClient(MarketplaceHttp.CreatePipeline(options, loggerFactory, primary), disposeHandler: true);
+        var http = new HttpClient(MarketplaceHttp.CreatePipeline(options, loggerFactory, MarketplaceHttp.CreatePrimaryHandler()), disposeHandler: true);
         MarketplaceHttp.Configure(http, options);
         return http;
     }

@@ -59,11 +59,19 @@ internal static class MarketplaceHttp
         return inner;
     }
 
+    /// <summary>The handler that opens connections: pooled sockets recycled every 5 minutes (DNS changes are seen), compressed responses accepted.</summary>
+    public static HttpMessageHandler CreatePrimaryHandler() =>
+#if NET5_0_OR_GREATER
+        new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };
+#else
+        new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate };
+#endif
+
     /// <summary>Sets the base address (with the trailing slash relative paths need) and the overall timeout.</summary>
     public static void Configure(HttpClient http, MarketplaceClientOptions options)
     {
         var baseUri = options.BaseUri.AbsoluteUri;
-        http.BaseAddress = new Uri(baseUri.EndsWith('/') ? baseUri : baseUri + "/");
+        http.BaseAddress = new Uri(baseUri[baseUri.Length - 1] == '/' ? baseUri : baseUri + "/");
         http.Timeout = options.Timeout;
     }
 }

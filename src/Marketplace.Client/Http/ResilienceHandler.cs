@@ -99,7 +99,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
         var response = await base.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
         try
         {
-            await response.Content.LoadIntoBufferAsync(_options.MaxResponseBytes, context.CancellationToken).ConfigureAwait(false);
+            await LoadBodyAsync(response, _options.MaxResponseBytes, context.CancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is System.IO.IOException || ex is HttpRequestException)
         {
@@ -116,6 +116,26 @@ internal sealed class ResilienceHandler : DelegatingHandler
         var elapsedMs = (long)((Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency);
         LogAttempt(_logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode, elapsedMs, attempt, null);
         return response;
+    }
+
+    private static async Task LoadBodyAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
+    {
+#if NET5_0_OR_GREATER
+        await response.Content.LoadIntoBufferAsync(maxBytes, cancellationToken).ConfigureAwait(false);
+#else
+        // No cancellable overload here: cancelling (the attempt timeout, the caller) aborts the read by disposing the response.
+        using (cancellationToken.Register(static state => ((HttpResponseMessage)state!).Dispose(), response))
+        {
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(maxBytes).ConfigureAwait(false);
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }
+#endif
     }
 
     private RetryStrategyOptions<HttpResponseMessage> RetryOptions(MarketplaceRetryOptions retry) => new()

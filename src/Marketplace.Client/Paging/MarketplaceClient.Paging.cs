@@ -84,7 +84,16 @@ public partial class MarketplaceClient
     {
         var query = PendingQuery.Value?.ToQueryString();
         if (string.IsNullOrEmpty(query)) return;
-        urlBuilder.Append(urlBuilder.ToString().Contains('?') ? '&' : '?').Append(query);
+        urlBuilder.Append(HasQuery(urlBuilder) ? '&' : '?').Append(query);
+    }
+
+    private static bool HasQuery(StringBuilder url)
+    {
+        for (var i = 0; i < url.Length; i++)
+        {
+            if (url[i] == '?') return true;
+        }
+        return false;
     }
 }
 
