@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The package and regeneration checks (run by .ci/run; runnable alone). Each check prints PASS or FAIL;
+# the last line is "package-tests: N passed, N failed".
+#  - pack: dotnet pack makes Marketplace.Client.<version>.nupkg and .snupkg, warning-free, from this clone
+#  - layout: lib/netstandard2.0 and lib/net10.0 with XML docs, the README, a repository element with the commit
+#  - consume: a console app outside the repository, referencing the package by version from a local feed
+#    (dependencies from the registry), lists the recorded instances; the .snupkg embeds the generated source
+#  - regenerate: in a copy of the repository, a new property in a fragment reaches the built assembly, a build
+#    with no change does not regenerate, and a conflicting redefinition of a shared component fails the build
+#    naming the component and both files
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+passed=0 failed=0
+
+run() {
+  local name=$1; shift
+  if "$@" >"$work/$name.log" 2>&1; then
+    echo "PASS $name"; passed=$((passed + 1))
+  else
+    echo "FAIL $name"; sed 's/^/    /' "$work/$name.log" | tail -40; failed=$((failed + 1))
+  fi
+}
+
+suffix="check.$(date -u +%Y%m%d%H%M%S).$$"
+feed="$work/feed"
+
+pack() {
+  dotnet pack "$repo/src/Marketplace.Client/Marketplace.Client.csproj" -c Release -o "$feed" -p:VersionSuffix="$suffix" -warnaserror || return 1
+  ls "$feed"/Marketplace.Client.*-"$suffix".nupkg "$feed"/Marketplace.Client.*-"$suffix".snupkg
+}
+run pack pack
+nupkg=$(ls "$feed"/Marketplace.Client.*.nupkg 2>/dev/null | head -1)
+version=$(basename "${nupkg:-none}" .nupkg | sed 's/^Marketplace\.Client\.//')
+
+layout() {
+  local listing; listing=$(unzip -l "$nupkg") || return 1
+  echo "$listing"
+  for f in lib/netstandard2.0/Marketplace.Client.dll lib/netstandard2.0/Marketplace.Client.xml \
+           lib/net10.0/Marketplace.Client.dll lib/net10.0/Marketplace.Client.xml README.md; do
+    grep -q " $f\$" <<<"$listing" || { echo "missing $f"; return 1; }
+  done
+  local commit; commit=$(git -C "$repo" rev-parse HEAD)
+  unzip -p "$nupkg" Marketplace.Client.nuspec | grep -E "<repository [^>]*commit=\"$commit\"" || { echo "nuspec lacks <repository commit=\"$commit\">"; return 1; }
+}
+run layout layout
+
+consume() {
+  mkdir -p "$work/consumer" "$work/symbols"
+  cp "$repo/tests/PackageConsumption/Consumer.csproj" "$repo/tests/PackageConsumption/Program.cs" "$work/consumer/"
+  cat >"$work/consumer/nuget.config" <<CONFIG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="marketplace-client-under-test" value="$feed" />
+  </packageSources>
+</configuration>
+CONFIG
+  unzip -q -o "$feed/Marketplace.Client.$version.snupkg" -d "$work/symbols" || return 1
+  dotnet run --project "$work/consumer/Consumer.csproj" -p:MarketplaceClientVersion="$version" -- \
+    "$repo/tests/Marketplace.Client.Tests/Recordings" "$work/symbols/lib/net10.0/Marketplace.Client.pdb"
+}
+run consume consume
+
+copy=$work/regen
+git -C "$repo" ls-files -z | (cd "$repo" && xargs -0 cp --parents -t "$(mkdir -p "$copy" && echo "$copy")")
+build_copy() { dotnet build "$copy/src/Marketplace.Client/Marketplace.Client.csproj" -f net10.0 -c Debug; }
+generated="$copy/src/Marketplace.Client/obj/Debug/net10.0/MarketplaceClient.g.cs"
+
+no_change_no_regeneration() {
+  build_copy || return 1
+  local before; before=$(stat -c %Y "$generated")
+  sleep 1
+  build_copy | tee "$work/second-build.log" || return 1
+  [ "$(stat -c %Y "$generated")" = "$before" ] || { echo "a build with no change rewrote $generated"; return 1; }
+}
+run no-change-no-regeneration no_change_no_regeneration
+
+new_property_reaches_the_assembly() {
+  sed -i 's/"Instance":{"type":"object","properties":{/"Instance":{"type":"object","properties":{"supportTier":{"type":"string","description":"Added by the regeneration check."},/' \
+    "$copy/openapi/list-extension-instances.json"
+  grep -q supportTier "$copy/openapi/list-extension-instances.json" || { echo "the fragment edit did not apply"; return 1; }
+  build_copy || return 1
+  grep -q 'public string? SupportTier' "$generated" || { echo "SupportTier is not in the generated code"; return 1; }
+  grep -aq SupportTier "$copy/src/Marketplace.Client/bin/Debug/net10.0/Marketplace.Client.dll" || { echo "SupportTier is not in the built assembly"; return 1; }
+}
+run new-property-reaches-the-assembly new_property_reaches_the_assembly
+
+conflict_fails_the_build() {
+  sed -i 's/"ExtensionRef":{"type":"object","properties":{"id":{"type":"string"}/"ExtensionRef":{"type":"object","properties":{"id":{"type":"integer"}/' \
+    "$copy/openapi/list-installations.json"
+  if build_copy >"$work/conflict-build.log" 2>&1; then echo "the build passed despite a conflicting ExtensionRef"; return 1; fi
+  grep -E "error MPSPEC001: Component 'schemas/ExtensionRef' is defined differently in 'list-extension-instances.json' and 'list-installations.json'" "$work/conflict-build.log" \
+    || { cat "$work/conflict-build.log"; return 1; }
+}
+run conflict-fails-the-build conflict_fails_the_build
+
+echo "package-tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
