@@ -30,6 +30,7 @@ public partial class MarketplaceClient : IDisposable
     {
         _ownedHttpClient = _httpClient;
         _pageSize = options.PageSize;
+        _prefetchPages = options.PrefetchPages;
     }
 
     // For IHttpClientFactory: the factory owns the HttpClient and its handlers; the options still set the page size.
@@ -37,6 +38,7 @@ public partial class MarketplaceClient : IDisposable
         : this(httpClient)
     {
         _pageSize = options.PageSize;
+        _prefetchPages = options.PrefetchPages;
     }
 
     private static HttpClient CreateHttpClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory)

@@ -17,7 +17,11 @@ public sealed class MarketplaceClientOptions
     /// <summary>The largest page the API serves; larger limits are capped by the server.</summary>
     public const int MaxPageSize = 100;
 
+    /// <summary>How many pages a <c>ListAll…Async</c> enumeration keeps in flight or in memory by default.</summary>
+    public const int DefaultPrefetchPages = 4;
+
     private int _pageSize = MaxPageSize;
+    private int _prefetchPages = DefaultPrefetchPages;
 
     /// <summary>
     /// The API's address. Must be <c>https</c>, except for a loopback address (tests, local stand-ins).
@@ -42,6 +46,20 @@ public sealed class MarketplaceClientOptions
             : throw new ArgumentOutOfRangeException(nameof(value), value, $"The page size must be 1 to {MaxPageSize}.");
     }
 
+    /// <summary>
+    /// How many pages a <c>ListAll…Async</c> enumeration may hold at once, in flight or waiting to be consumed, once the
+    /// first page has told the total: the next pages are requested while you process the current one, and handed out
+    /// in server order. 1 fetches strictly one page after another. Default: 4; at most 16.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1 to 16.</exception>
+    public int PrefetchPages
+    {
+        get => _prefetchPages;
+        set => _prefetchPages = value is >= 1 and <= 16
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "Prefetch must be 1 (sequential) to 16 pages.");
+    }
+
     /// <summary>The longest a single attempt may take, up to its whole body being read. Default: 30 seconds.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -59,6 +77,6 @@ public sealed class MarketplaceClientOptions
 
     /// <summary>Shows the settings, with the token masked.</summary>
     public override string ToString() =>
-        $"BaseUri={BaseUri}, Token={(string.IsNullOrEmpty(Token) ? "(none)" : "***")}, PageSize={PageSize}, " +
+        $"BaseUri={BaseUri}, Token={(string.IsNullOrEmpty(Token) ? "(none)" : "***")}, PageSize={PageSize}, PrefetchPages={PrefetchPages}, " +
         $"AttemptTimeout={AttemptTimeout}, Timeout={Timeout}, Retry=({Retry})";
 }

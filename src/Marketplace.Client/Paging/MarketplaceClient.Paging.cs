@@ -15,6 +15,7 @@ public partial class MarketplaceClient
     private static readonly AsyncLocal<RqlQuery?> PendingQuery = new();
 
     private int _pageSize = MarketplaceClientOptions.MaxPageSize;
+    private int _prefetchPages = MarketplaceClientOptions.DefaultPrefetchPages;
 
     /// <summary>Lists one page of the instances of an extension that match <paramref name="query"/>.</summary>
     /// <param name="extensionId">The extension's ID, e.g. <c>EXT-6822-9898-4256</c>.</param>
@@ -57,6 +58,7 @@ public partial class MarketplaceClient
             async (limit, offset, ct) => await ListExtensionInstancesAsync(extensionId, query, limit, offset, ct).ConfigureAwait(false),
             static instance => instance.Id,
             _pageSize,
+            _prefetchPages,
             cancellationToken);
     }
 
@@ -75,6 +77,7 @@ public partial class MarketplaceClient
             async (limit, offset, ct) => await ListInstallationsAsync(extensionId, query, limit, offset, ct).ConfigureAwait(false),
             static installation => installation.Id,
             _pageSize,
+            _prefetchPages,
             cancellationToken);
     }
 

@@ -26,13 +26,15 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     private readonly PageFetcher _fetch;
     private readonly Func<T, string?> _identity;
     private readonly int _pageSize;
+    private readonly int _prefetchPages;
     private readonly CancellationToken _cancellationToken;
 
-    internal MarketplacePageable(PageFetcher fetch, Func<T, string?> identity, int pageSize, CancellationToken cancellationToken)
+    internal MarketplacePageable(PageFetcher fetch, Func<T, string?> identity, int pageSize, int prefetchPages, CancellationToken cancellationToken)
     {
         _fetch = fetch;
         _identity = identity;
         _pageSize = pageSize;
+        _prefetchPages = prefetchPages;
         _cancellationToken = cancellationToken;
     }
 
@@ -54,32 +56,93 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
 
     /// <summary>Enumerates the pages, each with its offset, limit, total and omitted fields.</summary>
     /// <param name="cancellationToken">Stops the enumeration.</param>
+    /// <remarks>
+    /// Once a full page has told the total, the next pages are requested ahead, at most
+    /// <see cref="MarketplaceClientOptions.PrefetchPages"/> pages in memory or in flight at once, and handed out in
+    /// server order. Ending the enumeration early cancels the requests still in flight and starts no new ones.
+    /// Without a total the pages are fetched one after another.
+    /// </remarks>
     public async IAsyncEnumerable<MarketplacePage<T>> AsPages([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
         var token = linked.Token;
+        using var prefetching = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var ahead = new Queue<(int Offset, Task<IListResponse<T>> Response)>();
+        var prefetch = _prefetchPages > 1;
         var offset = 0;
+        var scheduledUpTo = 0;
         string? previousFirst = null;
-        while (true)
+        try
         {
-            var response = await _fetch(_pageSize, offset, token).ConfigureAwait(false);
-            var page = ToPage(response, offset);
-
-            if (page.Items.Count > 0)
+            while (true)
             {
-                var first = _identity(page.Items[0]);
-                if (first is not null && first == previousFirst)
-                    throw Violation($"the page at offset {offset} starts with the same item ({first}) as the page before it; the server seems to ignore the offset.");
-                previousFirst = first;
+                Task<IListResponse<T>> pending;
+                if (ahead.Count > 0 && ahead.Peek().Offset == offset)
+                {
+                    pending = ahead.Dequeue().Response;
+                }
+                else
+                {
+                    if (ahead.Count > 0)
+                    {
+                        // A page shorter than its limit moved the offsets the requests ahead were planned on.
+                        prefetch = false;
+                        await StopAsync(ahead, prefetching).ConfigureAwait(false);
+                    }
+                    pending = _fetch(_pageSize, offset, token);
+                }
+
+                var page = ToPage(await pending.ConfigureAwait(false), offset);
+                if (page.Items.Count > 0)
+                {
+                    var first = _identity(page.Items[0]);
+                    if (first is not null && first == previousFirst)
+                        throw Violation($"the page at offset {offset} starts with the same item ({first}) as the page before it; the server seems to ignore the offset.");
+                    previousFirst = first;
+                }
+                if (page.Total is { } promised && offset + page.Items.Count > promised)
+                    throw Violation($"the page at offset {offset} holds {page.Items.Count} items, more than the total of {promised} allows.");
+
+                // Ask for the next pages before handing this one out, so they load while the caller works.
+                if (prefetch && page.Total is { } known && page.Items.Count > 0 && page.Items.Count == page.Limit)
+                {
+                    var next = Math.Max(scheduledUpTo, offset + page.Items.Count);
+                    while (ahead.Count < _prefetchPages - 1 && next < known)
+                    {
+                        ahead.Enqueue((next, _fetch(_pageSize, next, prefetching.Token)));
+                        next += page.Items.Count;
+                    }
+                    scheduledUpTo = next;
+                }
+
+                yield return page;
+
+                if (page.Items.Count == 0) yield break;
+                offset += page.Items.Count;
+                if (page.Total is { } total ? offset >= total : page.Items.Count < page.Limit) yield break;
             }
-            if (page.Total is { } promised && offset + page.Items.Count > promised)
-                throw Violation($"the page at offset {offset} holds {page.Items.Count} items, more than the total of {promised} allows.");
+        }
+        finally
+        {
+            await StopAsync(ahead, prefetching).ConfigureAwait(false);
+        }
+    }
 
-            yield return page;
-
-            if (page.Items.Count == 0) yield break;
-            offset += page.Items.Count;
-            if (page.Total is { } total ? offset >= total : page.Items.Count < page.Limit) yield break;
+    // Cancels the requests ahead and waits for them to end, so none outlives the enumeration or fails unobserved.
+    private static async Task StopAsync(Queue<(int Offset, Task<IListResponse<T>> Response)> ahead, CancellationTokenSource prefetching)
+    {
+        if (ahead.Count == 0) return;
+        prefetching.Cancel();
+        while (ahead.Count > 0)
+        {
+            try
+            {
+                await ahead.Dequeue().Response.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Cancelled or failed after the caller stopped listening: nobody needs the page any more.
+            }
         }
     }
 

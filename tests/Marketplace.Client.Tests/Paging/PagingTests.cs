@@ -57,7 +57,7 @@ public class PagingTests : IDisposable
 
         Assert.Equal(250, ids.Count);
         Assert.Equal(Enumerable.Range(0, 250).Select(i => "INS-6587-4477-5207-" + i.ToString("0000")), ids);
-        Assert.Equal(new[] { "0", "100", "200" }, Offsets(StubApi.InstancesPath));
+        Assert.Equal(new[] { "0", "100", "200" }, Offsets(StubApi.InstancesPath).OrderBy(o => int.Parse(o)));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public class PagingTests : IDisposable
     public async Task Nothing_is_fetched_before_enumeration_and_nothing_after_a_break()
     {
         ServePage(StubApi.InstancesPath, 0, Page(0, 100, 250));
-        using var client = _api.CreateClient();
+        using var client = _api.CreateClient(o => o.PrefetchPages = 1);
 
         var pageable = client.ListAllExtensionInstancesAsync(StubApi.ExtensionId);
         Assert.Empty(_api.Server.LogEntries);
@@ -206,7 +206,7 @@ public class PagingTests : IDisposable
     public async Task Cancelling_stops_the_enumeration()
     {
         ServePage(StubApi.InstancesPath, 0, Page(0, 100, 250));
-        using var client = _api.CreateClient();
+        using var client = _api.CreateClient(o => o.PrefetchPages = 1);
         using var cancellation = new CancellationTokenSource();
 
         var seen = 0;
@@ -221,5 +221,85 @@ public class PagingTests : IDisposable
 
         Assert.Equal(1, seen);
         Assert.Equal(new[] { "0" }, Offsets(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task Prefetched_pages_come_out_in_server_order_even_when_a_later_one_answers_first()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 100, 400));
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet().WithParam("offset", "100"))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page(100, 100, 400)).WithDelay(TimeSpan.FromMilliseconds(400)));
+        ServePage(StubApi.InstancesPath, 200, Page(200, 100, 400));
+        ServePage(StubApi.InstancesPath, 300, Page(300, 100, 400));
+        using var client = _api.CreateClient();
+
+        var ids = new List<string>();
+        await foreach (var instance in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) ids.Add(instance.Id!);
+
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => "INS-6587-4477-5207-" + i.ToString("0000")), ids);
+        var answered = Offsets(StubApi.InstancesPath);
+        Assert.Equal(new[] { "0", "100", "200", "300" }, answered.OrderBy(o => int.Parse(o)));
+        Assert.Equal("100", answered.Last());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task No_more_pages_than_the_prefetch_allows_are_in_flight(int prefetch)
+    {
+        var inFlight = 0;
+        var most = 0;
+        var gate = new object();
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                lock (gate) most = Math.Max(most, ++inFlight);
+                Thread.Sleep(60);
+                lock (gate) inFlight--;
+                var offset = int.Parse(request.Query!["offset"].Single());
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = 200,
+                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                    BodyData = new WireMock.Util.BodyData { BodyAsString = Page(offset, Math.Min(10, 120 - offset), 120, limit: 10), DetectedBodyType = WireMock.Types.BodyType.String },
+                };
+            }));
+        using var client = _api.CreateClient(o =>
+        {
+            o.PageSize = 10;
+            o.PrefetchPages = prefetch;
+        });
+
+        var count = await CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Equal(120, count);
+        Assert.Equal(12, Offsets(StubApi.InstancesPath).Count);
+        Assert.InRange(most, 1, prefetch);
+        if (prefetch > 1) Assert.True(most > 1, "Pages were never fetched ahead.");
+    }
+
+    [Fact]
+    public async Task Breaking_out_cancels_the_pages_in_flight_and_asks_for_no_more()
+    {
+        ServePage(StubApi.InstancesPath, 0, Page(0, 100, 10_000));
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet().WithParam("offset", new WireMock.Matchers.WildcardMatcher("?*00")))
+            .AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page(100, 100, 10_000)).WithDelay(TimeSpan.FromSeconds(5)));
+        using var client = _api.CreateClient();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) break;
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"Breaking out waited for the pages in flight ({clock.Elapsed}).");
+        await Task.Delay(200);
+        Assert.InRange(Offsets(StubApi.InstancesPath).Count, 1, MarketplaceClientOptions.DefaultPrefetchPages);
+    }
+
+    [Fact]
+    public void The_prefetch_is_bounded()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MarketplaceClientOptions { PrefetchPages = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MarketplaceClientOptions { PrefetchPages = 17 });
     }
 }
