@@ -19,6 +19,13 @@ public sealed class RawHttpServer : IDisposable
 
     /// <param name="respond">Given the 0-based connection number, the bytes to send before closing.</param>
     public RawHttpServer(Func<int, byte[]> respond)
+        : this((connection, _) => Task.FromResult(respond(connection)))
+    {
+    }
+
+    /// <param name="respond">Given the 0-based connection number and the request's head (request line and headers),
+    /// the bytes to send before closing. Connections are served concurrently.</param>
+    public RawHttpServer(Func<int, string, Task<byte[]>> respond)
     {
         _listener.Start();
         _ = Task.Run(() => AcceptAsync(respond));
@@ -31,7 +38,7 @@ public sealed class RawHttpServer : IDisposable
     public static byte[] Http(string statusLine, string body, int? contentLength = null) => Encoding.UTF8.GetBytes(
         $"HTTP/1.1 {statusLine}\r\nContent-Type: application/json\r\nContent-Length: {contentLength ?? Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}");
 
-    private async Task AcceptAsync(Func<int, byte[]> respond)
+    private async Task AcceptAsync(Func<int, string, Task<byte[]>> respond)
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -44,35 +51,40 @@ public sealed class RawHttpServer : IDisposable
             {
                 return;
             }
-            var number = Interlocked.Increment(ref _connections) - 1;
-            using (connection)
+            _ = ServeAsync(connection, Interlocked.Increment(ref _connections) - 1, respond);
+        }
+    }
+
+    private async Task ServeAsync(TcpClient connection, int number, Func<int, string, Task<byte[]>> respond)
+    {
+        using (connection)
+        {
+            try
             {
-                try
-                {
-                    var stream = connection.GetStream();
-                    await ReadRequestHeadAsync(stream);
-                    var bytes = respond(number);
-                    await stream.WriteAsync(bytes, _stop.Token);
-                    await stream.FlushAsync(_stop.Token);
-                }
-                catch (Exception)
-                {
-                    // The client gave up first; that is the point of some tests.
-                }
+                var stream = connection.GetStream();
+                var head = await ReadRequestHeadAsync(stream);
+                var bytes = await respond(number, head);
+                await stream.WriteAsync(bytes, _stop.Token);
+                await stream.FlushAsync(_stop.Token);
+            }
+            catch (Exception)
+            {
+                // The client gave up first; that is the point of some tests.
             }
         }
     }
 
-    private async Task ReadRequestHeadAsync(NetworkStream stream)
+    private async Task<string> ReadRequestHeadAsync(NetworkStream stream)
     {
         var buffer = new byte[8192];
         var seen = new StringBuilder();
         while (!seen.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
         {
             var read = await stream.ReadAsync(buffer, _stop.Token);
-            if (read == 0) return;
+            if (read == 0) break;
             seen.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
+        return seen.ToString();
     }
 
     public void Dispose()

@@ -4,8 +4,8 @@ namespace Marketplace.Client.Serialization;
 
 /// <summary>
 /// The JSON settings the client reads responses with, for writing models back out (to store or forward them)
-/// exactly as the server sent them: unknown properties and values kept, explicit <c>null</c>s kept, absent
-/// properties left out.
+/// as the server sent them: unknown properties and values kept, explicit <c>null</c>s kept, absent properties left
+/// out. Timestamps keep their instant and offset; their spelling may differ (<c>+00:00</c> for <c>Z</c>).
 /// </summary>
 public static class MarketplaceJson
 {
@@ -31,9 +31,11 @@ public static class MarketplaceJson
     internal static void Configure(JsonSerializerSettings settings)
     {
         settings.ContractResolver = PresenceContractResolver.Instance;
-        // Typed timestamps still become DateTimeOffset; in free-form JSON (configuration, channel identity) a string
-        // that looks like a date stays the string the server sent.
-        settings.DateParseHandling = DateParseHandling.None;
+        // DateTimeOffset, not None: None makes Newtonsoft allocate and parse a string for every typed timestamp
+        // (+17% bytes, +20% time on an instance page, measured by ParseBenchmarks); and not DateTime, which would move
+        // offsets to the machine's time zone. In free-form or unknown JSON a full ISO 8601 date-time is read as a
+        // DateTimeOffset too: written back it names the same instant and offset, spelled +00:00 where the server wrote Z.
+        settings.DateParseHandling = DateParseHandling.DateTimeOffset;
         settings.MaxDepth = 64;
     }
 }

@@ -250,23 +250,20 @@ public class PagingTests : IDisposable
     {
         var inFlight = 0;
         var most = 0;
-        var gate = new object();
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
-            .RespondWith(Response.Create().WithCallback(request =>
-            {
-                lock (gate) most = Math.Max(most, ++inFlight);
-                Thread.Sleep(60);
-                lock (gate) inFlight--;
-                var offset = int.Parse(request.Query!["offset"].Single());
-                return new WireMock.ResponseMessage
-                {
-                    StatusCode = 200,
-                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
-                    BodyData = new WireMock.Util.BodyData { BodyAsString = Page(offset, Math.Min(10, 120 - offset), 120, limit: 10), DetectedBodyType = WireMock.Types.BodyType.String },
-                };
-            }));
+        var offsets = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        using var server = new RawHttpServer(async (_, head) =>
+        {
+            var offset = int.Parse(System.Text.RegularExpressions.Regex.Match(head, @"[?&]offset=(\d+)").Groups[1].Value);
+            offsets.Enqueue(offset);
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref most, now);
+            await Task.Delay(50);
+            Interlocked.Decrement(ref inFlight);
+            return RawHttpServer.Http("200 OK", Page(offset, Math.Min(10, 120 - offset), 120, limit: 10));
+        });
         using var client = _api.CreateClient(o =>
         {
+            o.BaseUri = server.BaseUri;
             o.PageSize = 10;
             o.PrefetchPages = prefetch;
         });
@@ -274,9 +271,17 @@ public class PagingTests : IDisposable
         var count = await CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId));
 
         Assert.Equal(120, count);
-        Assert.Equal(12, Offsets(StubApi.InstancesPath).Count);
+        Assert.Equal(Enumerable.Range(0, 12).Select(p => p * 10), offsets.OrderBy(o => o));
         Assert.InRange(most, 1, prefetch);
         if (prefetch > 1) Assert.True(most > 1, "Pages were never fetched ahead.");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
     }
 
     [Fact]

@@ -1,0 +1,60 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Client.Benchmarks;
+
+/// <summary>
+/// A Kestrel server on a free loopback port serving a collection of instances page by page
+/// (<c>?limit=&amp;offset=</c>), optionally after a fixed latency. Pages come from <paramref name="page"/>;
+/// WireMock's own overhead would dominate the measurement, this server's does not.
+/// </summary>
+public sealed class PageServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private PageServer(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        BaseUri = baseUri;
+    }
+
+    public const string ExtensionId = "EXT-6822-9898-4256";
+
+    public Uri BaseUri { get; }
+
+    public static async Task<PageServer> StartAsync(Func<int, int, byte[]> page, TimeSpan latency)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapGet("/public/v1/integration/extensions/{id}/instances", async (HttpContext context) =>
+        {
+            var limit = int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "100", CultureInfo.InvariantCulture);
+            var offset = int.Parse(context.Request.Query["offset"].FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
+            if (latency > TimeSpan.Zero) await Task.Delay(latency);
+            var body = page(offset, limit);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = body.Length;
+            await context.Response.Body.WriteAsync(body);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new PageServer(app, new Uri(address + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
