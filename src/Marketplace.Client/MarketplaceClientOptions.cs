@@ -17,7 +17,7 @@ public sealed class MarketplaceClientOptions
     /// <summary>The largest page the API serves; larger limits are capped by the server.</summary>
     public const int MaxPageSize = 100;
 
-    /// <summary>How many pages a <c>ListAll…Async</c> enumeration keeps in flight or in memory by default.</summary>
+    /// <summary>How many page requests a <c>ListAll…Async</c> enumeration keeps in flight by default.</summary>
     public const int DefaultPrefetchPages = 4;
 
     private int _pageSize = MaxPageSize;
@@ -47,9 +47,10 @@ public sealed class MarketplaceClientOptions
     }
 
     /// <summary>
-    /// How many pages a <c>ListAll…Async</c> enumeration may hold at once, in flight or waiting to be consumed, once the
-    /// first page has told the total: the next pages are requested while you process the current one, and handed out
-    /// in server order. 1 fetches strictly one page after another. Default: 4; at most 16.
+    /// How many requests a <c>ListAll…Async</c> enumeration keeps in flight once the first page has told the total:
+    /// the next pages are requested while you process the current one, and handed out in server order. Memory holds
+    /// at most this many pages waiting, plus the one you are working on. 1 fetches strictly one page after another.
+    /// Default: 4; at most 16.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside 1 to 16.</exception>
     public int PrefetchPages

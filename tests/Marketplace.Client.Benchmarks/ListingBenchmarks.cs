@@ -15,7 +15,7 @@ namespace Marketplace.Client.Benchmarks;
 /// <c>offset += 100</c> loop over HttpClient and Newtonsoft (the baseline).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 20)]
 public class ListingBenchmarks
 {
     private const int Total = 10_000;

@@ -58,8 +58,8 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <remarks>
     /// Once a full page has told the total, the next pages are requested ahead, at most
-    /// <see cref="MarketplaceClientOptions.PrefetchPages"/> pages in memory or in flight at once, and handed out in
-    /// server order. Ending the enumeration early cancels the requests still in flight and starts no new ones.
+    /// <see cref="MarketplaceClientOptions.PrefetchPages"/> of them in flight or waiting to be handed out (besides the
+    /// page you are working on), and handed out in server order. Ending the enumeration early cancels the requests still in flight and starts no new ones.
     /// Without a total the pages are fetched one after another.
     /// </remarks>
     public async IAsyncEnumerable<MarketplacePage<T>> AsPages([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -107,7 +107,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
                 if (prefetch && page.Total is { } known && page.Items.Count > 0 && page.Items.Count == page.Limit)
                 {
                     var next = Math.Max(scheduledUpTo, offset + page.Items.Count);
-                    while (ahead.Count < _prefetchPages - 1 && next < known)
+                    while (ahead.Count < _prefetchPages && next < known)
                     {
                         ahead.Enqueue((next, _fetch(_pageSize, next, prefetching.Token)));
                         next += page.Items.Count;
