@@ -7,6 +7,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Marketplace.Client.Cli.Recording;
 using Spectre.Console;
 
 namespace Marketplace.Client.Cli;
@@ -42,18 +43,7 @@ public static class SampleApp
     /// <returns>The process exit code.</returns>
     public static Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter error, Func<string, string?> getEnvironmentVariable)
     {
-        var baseUrl = new Option<Uri?>("--base-url")
-        {
-            Description = $"A Marketplace API to call instead of the embedded recordings, e.g. https://api.platform.softwareone.com (token from {TokenVariable}).",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-                    return uri;
-                result.AddError($"--base-url must be an absolute http(s) URL, not '{text}'.");
-                return null;
-            },
-        };
+        var baseUrl = BaseUrlOption($"A Marketplace API to call instead of the embedded recordings, e.g. https://api.platform.softwareone.com (token from {TokenVariable}).");
         var extension = new Option<string>("--extension")
         {
             Description = "The extension whose instances and installations are listed.",
@@ -62,6 +52,7 @@ public static class SampleApp
         var root = new RootCommand("Lists the instances and installations of a Marketplace extension.") { baseUrl, extension };
         root.SetAction((parse, cancellationToken) =>
             ListAsync(parse.GetValue(baseUrl), parse.GetValue(extension)!, console, error, getEnvironmentVariable, cancellationToken));
+        root.Subcommands.Add(RecordCommand(console, error, getEnvironmentVariable));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -70,6 +61,54 @@ public static class SampleApp
             return Task.FromResult(UsageError);
         }
         return parsed.InvokeAsync(new InvocationConfiguration { Error = error }, CancellationToken.None);
+    }
+
+    private static Option<Uri?> BaseUrlOption(string description) => new("--base-url")
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+                return uri;
+            result.AddError($"--base-url must be an absolute http(s) URL, not '{text}'.");
+            return null;
+        },
+    };
+
+    private static Command RecordCommand(IAnsiConsole console, TextWriter error, Func<string, string?> getEnvironmentVariable)
+    {
+        var baseUrl = BaseUrlOption("The Marketplace API to record (default: https://api.platform.softwareone.com).");
+        var extension = new Option<string>("--extension") { Description = "The extension whose instances and installations are recorded.", Required = true };
+        var output = new Option<string>("--out") { Description = "The folder to write to; it gets one folder per operation (e.g. tests/Marketplace.Client.Tests/Recordings/<name>).", Required = true };
+        var pageSize = new Option<int>("--page-size") { Description = "Items per page (1 to 100).", DefaultValueFactory = _ => MarketplaceClientOptions.MaxPageSize };
+        var redact = new Option<string[]>("--redact") { Description = "A JSONPath whose values are replaced by \"redacted\", beyond the built-in sanitizers (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("record", $"Records the two list operations of a real API (token from {TokenVariable}) into sanitized WireMock mapping files.")
+        {
+            baseUrl, extension, output, pageSize, redact,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var token = getEnvironmentVariable(TokenVariable);
+            if (string.IsNullOrWhiteSpace(token))
+            {
+                error.WriteLine($"error: {TokenVariable} is not set; it must hold the API token for {parse.GetValue(baseUrl)}.");
+                return UsageError;
+            }
+            var salt = getEnvironmentVariable("MPT_RECORDING_SALT") is { Length: > 0 } custom ? custom : Sanitizer.DefaultSalt;
+            var recorder = new SessionRecorder(new Sanitizer(salt, parse.GetValue(redact)), line => console.WriteLine(line));
+            try
+            {
+                await recorder.RecordAsync(parse.GetValue(baseUrl) ?? MarketplaceClientOptions.DefaultBaseUri, token!, parse.GetValue(extension)!, parse.GetValue(pageSize), parse.GetValue(output)!, cancellationToken).ConfigureAwait(false);
+                return Success;
+            }
+            catch (Exception ex) when (ex is MarketplaceApiException or HttpRequestException or InvalidOperationException or ArgumentException or IOException or TimeoutException)
+            {
+                error.WriteLine($"error: {ex.Message}");
+                return ex is MarketplaceApiException or HttpRequestException or TimeoutException ? ApiFailure : UsageError;
+            }
+        });
+        return command;
     }
 
     private static async Task<int> ListAsync(

@@ -8,7 +8,8 @@ using Newtonsoft.Json.Linq;
 namespace Marketplace.Client.Tests.Contract;
 
 /// <summary>
-/// One recorded response: a WireMock.Net mapping file under Recordings/&lt;operationId&gt;/. Its name is its path
+/// One recorded response: a WireMock.Net mapping file in a folder named after its operationId, under Recordings/
+/// (directly, or in a session folder written by the sample's record command). Its name is its path
 /// there without ".json". A recording that deliberately carries what the spec does not know says so in
 /// <c>"Data": {"tolerates": ["why", ...]}</c>; it is then checked to be tolerated instead of to conform.
 /// </summary>
@@ -20,7 +21,7 @@ public sealed class Recording
     {
         File = file;
         Name = Path.GetRelativePath(Directory, file).Replace('\\', '/')[..^".json".Length];
-        Operation = Name.Split('/')[0];
+        Operation = Path.GetFileName(Path.GetDirectoryName(file))!;
         Mapping = JObject.Parse(System.IO.File.ReadAllText(file));
         var path = (string?)Mapping.SelectToken("Request.Path.Matchers[0].Pattern") ?? throw Invalid("has no Request.Path matcher");
         ExtensionId = Regex.Match(path, "/extensions/([^/]+)/").Groups[1].Value;
@@ -36,7 +37,7 @@ public sealed class Recording
 
     public string Name { get; }
 
-    /// <summary>The operationId the recording answers: the name of its folder.</summary>
+    /// <summary>The operationId the recording answers: the name of the folder it is in (Recordings/[session/]operationId/file).</summary>
     public string Operation { get; }
 
     public JObject Mapping { get; }
