@@ -57,7 +57,7 @@ public class AbuseTests
             using var timeout = new CancellationTokenSource(PerCase);
             try
             {
-                await CallAsync(client, source, timeout.Token);
+                await RecordingContractTests.CallAsync(client, source, timeout.Token);
                 outcome = "parsed";
             }
             catch (MarketplaceApiException)
@@ -113,14 +113,6 @@ public class AbuseTests
 
         Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error.InnerException);
     }
-
-    private static Task<object> CallAsync(MarketplaceClient client, Recording recording, CancellationToken cancellationToken) => recording.Operation switch
-    {
-        "ListExtensionInstances" => Box(client.ListExtensionInstancesAsync(recording.ExtensionId, recording.Limit, recording.Offset, cancellationToken)),
-        _ => Box(client.ListInstallationsAsync(recording.ExtensionId, recording.Limit, recording.Offset, cancellationToken)),
-    };
-
-    private static async Task<object> Box<T>(Task<T> task) where T : notnull => await task;
 
     private static readonly JToken[] Replacements =
     {

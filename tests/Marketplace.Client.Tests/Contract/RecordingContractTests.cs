@@ -88,10 +88,11 @@ public sealed class RecordingContractTests : IClassFixture<RecordingContractTest
         Assert.True(differences.Count == 0, $"Writing back what the client parsed from {name} loses or changes:\n  " + string.Join("\n  ", differences));
     }
 
-    internal static Task<object> CallAsync(MarketplaceClient client, Recording recording) => recording.Operation switch
+    /// <summary>Calls the operation the recording answers, with its extension ID, limit and offset.</summary>
+    internal static Task<object> CallAsync(MarketplaceClient client, Recording recording, System.Threading.CancellationToken cancellationToken = default) => recording.Operation switch
     {
-        "ListExtensionInstances" => Box(client.ListExtensionInstancesAsync(recording.ExtensionId, recording.Limit, recording.Offset)),
-        "ListInstallations" => Box(client.ListInstallationsAsync(recording.ExtensionId, recording.Limit, recording.Offset)),
+        "ListExtensionInstances" => Box(client.ListExtensionInstancesAsync(recording.ExtensionId, recording.Limit, recording.Offset, cancellationToken)),
+        "ListInstallations" => Box(client.ListInstallationsAsync(recording.ExtensionId, recording.Limit, recording.Offset, cancellationToken)),
         _ => throw new InvalidOperationException(
             $"Recording {recording.Name} is in folder '{recording.Operation}', which names no operation this test knows; add it to {nameof(CallAsync)}."),
     };
