@@ -25,11 +25,15 @@ public sealed class RawHttpServer : IDisposable
 
     /// <param name="respond">Given the 0-based connection number and the request's head (request line and headers),
     /// the bytes to send before closing. Connections are served concurrently.</param>
-    public RawHttpServer(Func<int, string, Task<byte[]>> respond)
+    /// <param name="stallAfterResponse">Keep each connection open, silent, after its bytes (a server that stalls mid-body).</param>
+    public RawHttpServer(Func<int, string, Task<byte[]>> respond, bool stallAfterResponse = false)
     {
+        _stall = stallAfterResponse;
         _listener.Start();
         _ = Task.Run(() => AcceptAsync(respond));
     }
+
+    private readonly bool _stall;
 
     public Uri BaseUri => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
@@ -66,6 +70,7 @@ public sealed class RawHttpServer : IDisposable
                 var bytes = await respond(number, head);
                 await stream.WriteAsync(bytes, _stop.Token);
                 await stream.FlushAsync(_stop.Token);
+                if (_stall) await Task.Delay(Timeout.Infinite, _stop.Token);
             }
             catch (Exception)
             {

@@ -160,13 +160,16 @@ public class RetryTests : IDisposable
     [Fact]
     public async Task Cancellation_stops_waiting_for_a_retry_at_once()
     {
-        _api.Serve(StubApi.InstancesPath, "{}", 429);
         _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "30"));
         using var client = _api.CreateClient();
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cancellation = new CancellationTokenSource();
 
         var call = client.ListExtensionInstancesAsync(StubApi.ExtensionId, cancellationToken: cancellation.Token);
+        var waited = Stopwatch.StartNew();
+        while (_api.RequestCount(StubApi.InstancesPath) == 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(20);
+        await Task.Delay(100);
+        cancellation.Cancel();
 
         var finished = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(15)));
         Assert.Same(call, finished);

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Compatibility;
+
+/// <summary>
+/// The netstandard2.0 build (what .NET Framework services get) has code paths of its own: HttpClientHandler instead
+/// of SocketsHttpHandler, and a body read that is cancelled by disposing the response. Every other test runs the
+/// net10.0 build, so this one loads the netstandard2.0 assembly into its own load context and drives it by reflection.
+/// </summary>
+public sealed class NetStandardBuildTests : IDisposable
+{
+    private readonly StubApi _api = new();
+
+    public void Dispose() => _api.Dispose();
+
+    private static string Metadata(string key) => typeof(NetStandardBuildTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    private static Assembly LoadNetStandardBuild()
+    {
+        var library = Metadata("NetStandardLibrary");
+        Assert.True(File.Exists(library), $"The netstandard2.0 build is missing: {library}");
+        var context = new AssemblyLoadContext("netstandard2.0 build", isCollectible: true);
+        context.Resolving += (ctx, name) => name.Name == "Microsoft.Bcl.AsyncInterfaces"
+            ? ctx.LoadFromAssemblyPath(Path.Combine(Metadata("NuGetPackageRoot"), "microsoft.bcl.asyncinterfaces", name.Version!.ToString(3), "lib", "netstandard2.1", "Microsoft.Bcl.AsyncInterfaces.dll"))
+            : null;
+        var assembly = context.LoadFromAssemblyPath(library);
+        Assert.Equal(".NETStandard,Version=v2.0", assembly.GetCustomAttribute<System.Runtime.Versioning.TargetFrameworkAttribute>()!.FrameworkName);
+        return assembly;
+    }
+
+    private static IDisposable CreateClient(Assembly assembly, Uri baseUri, TimeSpan attemptTimeout)
+    {
+        var optionsType = assembly.GetType("Marketplace.Client.MarketplaceClientOptions")!;
+        var options = Activator.CreateInstance(optionsType)!;
+        optionsType.GetProperty("BaseUri")!.SetValue(options, baseUri);
+        optionsType.GetProperty("Token")!.SetValue(options, StubApi.Token);
+        optionsType.GetProperty("AttemptTimeout")!.SetValue(options, attemptTimeout);
+        var retry = optionsType.GetProperty("Retry")!.GetValue(options)!;
+        retry.GetType().GetProperty("MaxAttempts")!.SetValue(retry, 2);
+        retry.GetType().GetProperty("BaseDelay")!.SetValue(retry, TimeSpan.FromMilliseconds(10));
+        var clientType = assembly.GetType("Marketplace.Client.MarketplaceClient")!;
+        return (IDisposable)clientType.GetConstructor(new[] { optionsType, typeof(Microsoft.Extensions.Logging.ILoggerFactory) })!.Invoke(new object?[] { options, null });
+    }
+
+    [Fact]
+    public async Task Lists_pages_through_the_netstandard_build()
+    {
+        _api.Serve(StubApi.InstancesPath, """{"$meta":{"pagination":{"offset":0,"limit":100,"total":2}},"data":[{"id":"INS-1","status":"Running"},{"id":"INS-2","status":"Suspended"}]}""");
+        using var client = CreateClient(LoadNetStandardBuild(), _api.BaseUri, TimeSpan.FromSeconds(60));
+
+        var listAll = client.GetType().GetMethod("ListAllExtensionInstancesAsync")!;
+        var pageable = (IAsyncEnumerable<object>)listAll.Invoke(client, new object?[] { StubApi.ExtensionId, null, CancellationToken.None })!;
+        var seen = new List<string>();
+        await foreach (var instance in pageable)
+            seen.Add($"{instance.GetType().GetProperty("Id")!.GetValue(instance)} {instance.GetType().GetProperty("Status")!.GetValue(instance)}");
+
+        Assert.Equal(new[] { "INS-1 Running", "INS-2 Suspended" }, seen);
+        Assert.StartsWith("Marketplace.Client/", _api.Server.LogEntries.Single().RequestMessage!.Headers!["User-Agent"].Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_stalls_times_out_through_the_netstandard_build()
+    {
+        using var stalling = new RawHttpServer(
+            (_, _) => Task.FromResult(System.Text.Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"data\":[")),
+            stallAfterResponse: true);
+        using var client = CreateClient(LoadNetStandardBuild(), stalling.BaseUri, TimeSpan.FromMilliseconds(300));
+
+        var call = (Task)client.GetType().GetMethod("ListExtensionInstancesAsync", new[] { typeof(string), typeof(int?), typeof(int?), typeof(CancellationToken) })!
+            .Invoke(client, new object?[] { StubApi.ExtensionId, null, null, CancellationToken.None })!;
+
+        // Bounded, not prompt: on .NET 10 disposing the response ends the stalled read after about 2 s per attempt
+        // (the net10.0 build cancels the read itself and ends in about 0.3 s).
+        var finished = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(20)));
+        Assert.Same(call, finished);
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => call);
+        Assert.Contains("(attempts: 2)", error.Message, StringComparison.Ordinal);
+    }
+}
