@@ -10,8 +10,9 @@ using NSwag;
 namespace Marketplace.Client.Tests.Contract;
 
 /// <summary>
-/// The merged spec, as the build makes it (the same merge code over the same openapi/ files, so the same
-/// bytes), loaded with NSwag's own reader; gives each operation's 200 schema.
+/// The merged spec, as the build makes it (the same merge code over the same openapi/ files; RepositorySpecTests
+/// checks the bytes equal the build's obj/…/openapi.merged.json), loaded with NSwag's own reader; gives each
+/// operation's 200 schema.
 /// </summary>
 public static class ContractSpec
 {

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using Marketplace.Client.SpecMerge;
 using Newtonsoft.Json.Linq;
 using Xunit;
@@ -55,6 +56,16 @@ public class RepositorySpecTests
             .ToList();
 
         Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void The_tests_merge_exactly_what_the_build_merged()
+    {
+        var built = typeof(RepositorySpecTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "BuiltMergedSpec").Value!;
+
+        Assert.True(File.Exists(built), $"The build wrote no merged spec at {built}.");
+        Assert.Equal(File.ReadAllText(built), Marketplace.Client.Tests.Contract.ContractSpec.MergedJson());
     }
 
     [Fact]
