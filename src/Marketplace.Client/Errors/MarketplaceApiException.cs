@@ -21,7 +21,7 @@ namespace Marketplace.Client;
 /// Network failures and timeouts are not this exception: they surface as <see cref="System.Net.Http.HttpRequestException"/>,
 /// <see cref="TimeoutException"/> or <see cref="System.Threading.Tasks.TaskCanceledException"/>, after retries.
 /// </remarks>
-public partial class MarketplaceApiException : Exception
+public class MarketplaceApiException : Exception
 {
     /// <summary>How many characters of the body <see cref="ResponseExcerpt"/> keeps at most.</summary>
     public const int MaxExcerptLength = 2048;
