@@ -54,11 +54,9 @@ public partial class MarketplaceClient
     public MarketplacePageable<Instance> ListAllExtensionInstancesAsync(string extensionId, RqlQuery? query = null, CancellationToken cancellationToken = default)
     {
         if (extensionId is null) throw new ArgumentNullException(nameof(extensionId));
-        return new MarketplacePageable<Instance>(
+        return Pageable<Instance>(
             async (limit, offset, ct) => await ListExtensionInstancesAsync(extensionId, query, limit, offset, ct).ConfigureAwait(false),
             static instance => instance.Id,
-            _pageSize,
-            _prefetchPages,
             cancellationToken);
     }
 
@@ -73,13 +71,15 @@ public partial class MarketplaceClient
     public MarketplacePageable<Installation> ListAllInstallationsAsync(string extensionId, RqlQuery? query = null, CancellationToken cancellationToken = default)
     {
         if (extensionId is null) throw new ArgumentNullException(nameof(extensionId));
-        return new MarketplacePageable<Installation>(
+        return Pageable<Installation>(
             async (limit, offset, ct) => await ListInstallationsAsync(extensionId, query, limit, offset, ct).ConfigureAwait(false),
             static installation => installation.Id,
-            _pageSize,
-            _prefetchPages,
             cancellationToken);
     }
+
+    // One page fetcher per collection; paging, prefetch and the contract checks are MarketplacePageable's.
+    private MarketplacePageable<T> Pageable<T>(MarketplacePageable<T>.PageFetcher fetch, Func<T, string?> identity, CancellationToken cancellationToken) =>
+        new(fetch, identity, _pageSize, _prefetchPages, cancellationToken);
 
 #pragma warning disable CA1822 // The generated declaration of this partial method is an instance method.
     partial void PrepareRequest(System.Net.Http.HttpClient client, System.Net.Http.HttpRequestMessage request, StringBuilder urlBuilder)
