@@ -5,9 +5,9 @@
 #  - layout: lib/netstandard2.0 and lib/net10.0 with XML docs, the README, a repository element with the commit
 #  - consume: a console app outside the repository, referencing the package by version from a local feed
 #    (dependencies from the registry), lists the recorded instances; the .snupkg embeds the generated source
-#  - regenerate: in a copy of the repository, a new property in a fragment reaches the built assembly, a build
-#    with no change does not regenerate, and a conflicting redefinition of a shared component fails the build
-#    naming the component and both files
+#  - regenerate: in a copy of the repository, a build with no change does not regenerate, a description edit
+#    does, a new property in a fragment reaches the built assembly, and a conflicting redefinition of a shared
+#    component fails the build naming the component and both files
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -77,6 +77,15 @@ no_change_no_regeneration() {
   [ "$(stat -c %Y "$generated")" = "$before" ] || { echo "a build with no change rewrote $generated"; return 1; }
 }
 run no-change-no-regeneration no_change_no_regeneration
+
+description_edit_regenerates() {
+  local before; before=$(md5sum < "$generated")
+  sed -i 's/"description":"OK"/"description":"One page of the extension'"'"'s instances."/' "$copy/openapi/list-extension-instances.json"
+  build_copy || return 1
+  [ "$(md5sum < "$generated")" != "$before" ] || { echo "editing a description did not change $generated"; return 1; }
+  grep -q "One page of the extension's instances." "$generated" || { echo "the new description is not in the generated code"; return 1; }
+}
+run description-edit-regenerates description_edit_regenerates
 
 new_property_reaches_the_assembly() {
   sed -i 's/"Instance":{"type":"object","properties":{/"Instance":{"type":"object","properties":{"supportTier":{"type":"string","description":"Added by the regeneration check."},/' \
