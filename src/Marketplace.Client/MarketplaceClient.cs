@@ -26,14 +26,13 @@ public partial class MarketplaceClient : IDisposable
     /// <param name="loggerFactory">Where requests and retries are logged (method, path, status, time; never the token), or <see langword="null"/>.</param>
     /// <exception cref="InvalidOperationException">No token, or a base URI that is neither https nor loopback. Nothing has been sent.</exception>
     public MarketplaceClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory = null)
-        : this(CreateHttpClient(options, loggerFactory))
+        : this(CreateHttpClient(options, loggerFactory), options)
     {
         _ownedHttpClient = _httpClient;
-        _pageSize = options.PageSize;
-        _prefetchPages = options.PrefetchPages;
     }
 
-    // For IHttpClientFactory: the factory owns the HttpClient and its handlers; the options still set the page size.
+    // The options' paging settings over a given HttpClient. IHttpClientFactory uses it directly: the factory owns
+    // that HttpClient and its handlers.
     internal MarketplaceClient(HttpClient httpClient, MarketplaceClientOptions options)
         : this(httpClient)
     {

@@ -9,7 +9,7 @@ namespace Marketplace.Client;
 /// <summary>
 /// A whole collection, fetched lazily page by page (<c>limit</c>/<c>offset</c>) as it is enumerated:
 /// <c>await foreach (var item in pageable)</c>. Nothing is requested until enumeration starts, and breaking
-/// out of the loop requests nothing more. <see cref="AsPages"/> gives the pages with their <c>$meta</c>;
+/// out of the loop cancels the pages requested ahead (see <see cref="AsPages"/>) and starts no new request. <see cref="AsPages"/> gives the pages with their <c>$meta</c>;
 /// <see cref="GetTotalCountAsync"/> counts without fetching items.
 /// </summary>
 /// <remarks>
