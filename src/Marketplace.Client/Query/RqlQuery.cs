@@ -22,6 +22,9 @@ public sealed class RqlQuery : IEquatable<RqlQuery>
     private readonly string[] _order;
     private readonly string[] _select;
 
+    // Rendered once: ListAll…Async sends the same query with every page, and Equals/GetHashCode compare renderings.
+    private string? _queryString;
+
     private RqlQuery(RqlExpression? filter, string[] order, string[] select)
     {
         Filter = filter;
@@ -71,7 +74,9 @@ public sealed class RqlQuery : IEquatable<RqlQuery>
     /// The query string (without <c>?</c>): the filter first, then <c>order=</c> and <c>select=</c>, percent-encoded
     /// where a URL requires it (RQL's own <c>( ) , ' *</c> stay readable). Empty for <see cref="All"/>.
     /// </summary>
-    public string ToQueryString()
+    public string ToQueryString() => _queryString ??= Render();
+
+    private string Render()
     {
         var parts = new List<string>(3);
         if (Filter is not null) parts.Add(Encode(Filter.ToString()));
