@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 
 namespace Marketplace.Client.Query;
 
-/// <summary>An immutable RQL filter expression, e.g. <c>and(eq(status,'Running'),gt(revision,3))</c>. Build one with <see cref="Rql"/>.</summary>
+/// <summary>An immutable RQL filter expression, e.g. <c>and(eq(status,"Running"),gt(revision,3))</c>. Build one with <see cref="Rql"/>.</summary>
 public sealed class RqlExpression : IEquatable<RqlExpression>
 {
     private static readonly Regex FieldPattern = new(@"^[A-Za-z_$][A-Za-z0-9_$-]*(\.[A-Za-z_$][A-Za-z0-9_$-]*)*$", RegexOptions.CultureInvariant);

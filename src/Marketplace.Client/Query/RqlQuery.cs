@@ -11,7 +11,7 @@ namespace Marketplace.Client.Query;
 /// </summary>
 /// <example><code>
 /// RqlQuery.Where(Rql.Eq("status", "Running")).OrderByDescending("audit.created.at").Select("+audit")
-/// // renders: eq(status,'Running')&amp;order=-audit.created.at&amp;select=%2Baudit
+/// // renders: eq(status,%22Running%22)&amp;order=-audit.created.at&amp;select=%2Baudit
 /// </code></example>
 public sealed class RqlQuery : IEquatable<RqlQuery>
 {

@@ -183,9 +183,10 @@ public class PagingTests : IDisposable
 
         await CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, query));
 
-        var urls = _api.Server.LogEntries.Select(e => e.RequestMessage!.Url).ToList();
-        Assert.Equal(2, urls.Count);
-        Assert.All(urls, url => Assert.EndsWith("&eq(status,'Running')&order=-audit.created.at&select=%2Baudit", url, StringComparison.Ordinal));
+        // The raw query, as sent: Url would show it through Uri.ToString(), which unescapes %22.
+        var queries = _api.Server.LogEntries.Select(e => e.RequestMessage!.RawQuery).ToList();
+        Assert.Equal(2, queries.Count);
+        Assert.All(queries, query => Assert.EndsWith("&eq(status,%22Running%22)&order=-audit.created.at&select=%2Baudit", query, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -197,9 +198,9 @@ public class PagingTests : IDisposable
         await client.ListInstallationsAsync(StubApi.ExtensionId, RqlQuery.Where(Rql.In("status", "Installed", "Invited")), limit: 10, offset: 0);
         await client.ListInstallationsAsync(StubApi.ExtensionId, limit: 10, offset: 0);
 
-        var urls = _api.Server.LogEntries.Select(e => e.RequestMessage!.Url).ToList();
-        Assert.EndsWith("?limit=10&offset=0&in(status,('Installed','Invited'))", urls[0], StringComparison.Ordinal);
-        Assert.EndsWith("?limit=10&offset=0", urls[1], StringComparison.Ordinal);
+        var queries = _api.Server.LogEntries.Select(e => e.RequestMessage!.RawQuery).ToList();
+        Assert.EndsWith("limit=10&offset=0&in(status,(%22Installed%22,%22Invited%22))", queries[0], StringComparison.Ordinal);
+        Assert.EndsWith("limit=10&offset=0", queries[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,12 +8,12 @@ namespace Marketplace.Client.Tests.Query;
 public class RqlTests
 {
     [Theory]
-    [InlineData("eq", "eq(status,'Running')")]
-    [InlineData("ne", "ne(status,'Running')")]
-    [InlineData("gt", "gt(status,'Running')")]
-    [InlineData("ge", "ge(status,'Running')")]
-    [InlineData("lt", "lt(status,'Running')")]
-    [InlineData("le", "le(status,'Running')")]
+    [InlineData("eq", "eq(status,\"Running\")")]
+    [InlineData("ne", "ne(status,\"Running\")")]
+    [InlineData("gt", "gt(status,\"Running\")")]
+    [InlineData("ge", "ge(status,\"Running\")")]
+    [InlineData("lt", "lt(status,\"Running\")")]
+    [InlineData("le", "le(status,\"Running\")")]
     public void Comparisons_quote_string_values(string op, string expected)
     {
         Func<string, RqlValue, RqlExpression> build = op switch
@@ -32,28 +32,86 @@ public class RqlTests
         Assert.Equal("le(price,12.50)", Rql.Le("price", 12.50m).ToString());
         Assert.Equal("ge(audit.created.at,2025-03-14T09:26:53.123Z)",
             Rql.Ge("audit.created.at", new DateTimeOffset(2025, 3, 14, 10, 26, 53, 123, TimeSpan.FromHours(1))).ToString());
-        Assert.Equal("eq(status,'Running')", Rql.Eq("status", RqlValue.Of(InstanceStatus.Running)).ToString());
+        Assert.Equal("eq(status,\"Running\")", Rql.Eq("status", RqlValue.Of(InstanceStatus.Running)).ToString());
     }
 
+    // RQL has no escape character: " by default, ' when the value holds a ", and nothing inside is changed.
     [Theory]
-    [InlineData("My name", "eq(name,'My name')")]
-    [InlineData("a,b(c)d", "eq(name,'a,b(c)d')")]
-    [InlineData("O'Brien", "eq(name,'O\\'Brien')")]
-    [InlineData("back\\slash", "eq(name,'back\\\\slash')")]
-    [InlineData("'),or(eq(id,'x", "eq(name,'\\'),or(eq(id,\\'x')")]
-    [InlineData("", "eq(name,'')")]
-    public void Tricky_values_stay_inside_their_quotes(string value, string expected)
+    [InlineData("My name", "eq(name,\"My name\")")]
+    [InlineData("a,b(c)d", "eq(name,\"a,b(c)d\")")]
+    [InlineData("O'Brien", "eq(name,\"O'Brien\")")]
+    [InlineData("say \"hi\"", "eq(name,'say \"hi\"')")]
+    [InlineData("back\\slash", "eq(name,\"back\\slash\")")]
+    [InlineData("\"),or(eq(id,\"x", "eq(name,'\"),or(eq(id,\"x')")]
+    [InlineData("'),or(eq(id,'x", "eq(name,\"'),or(eq(id,'x\")")]
+    [InlineData("", "eq(name,\"\")")]
+    public void Values_are_quoted_by_the_platforms_rules(string value, string expected)
     {
         Assert.Equal(expected, Rql.Eq("name", value).ToString());
     }
 
     [Fact]
+    public void A_value_holding_both_quote_kinds_is_refused_naming_the_field()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Rql.Eq("account.name", "it's \"both\""));
+
+        Assert.Equal("value", error.ParamName);
+        Assert.Contains("'account.name'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no escape character", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Rql.In("name", "ok", "it's \"both\""));
+        Assert.Throws<ArgumentException>(() => Rql.Like("name", "*'\"*"));
+        Assert.Throws<ArgumentException>(() => Rql.Contains("name", "'\""));
+    }
+
+    [Theory]
+    [InlineData("50%*", "like(name,\"*50%**\")")]
+    [InlineData("*vip", "like(name,\"**vip*\")")]
+    [InlineData("O'B", "like(name,\"*O'B*\")")]
+    [InlineData("", "like(name,\"**\")")]
+    public void Contains_takes_the_text_literally(string text, string expected)
+    {
+        Assert.Equal(expected, Rql.Contains("name", text).ToString());
+        Assert.Equal("i" + expected, Rql.Contains("name", text, ignoreCase: true).ToString());
+    }
+
+    [Theory]
+    [InlineData("*vip", "like(name,\"\\*vip*\")")]
+    [InlineData("vip*", "like(name,\"vip**\")")]
+    [InlineData("back\\slash", "like(name,\"back\\slash*\")")]
+    public void Starts_with_takes_the_text_literally(string text, string expected)
+    {
+        Assert.Equal(expected, Rql.StartsWith("name", text).ToString());
+    }
+
+    [Theory]
+    [InlineData("vip*", "like(name,\"*vip\\*\")")]
+    [InlineData("*vip", "like(name,\"**vip\")")]
+    [InlineData("\\", "like(name,\"*\\\")")]
+    public void Ends_with_takes_the_text_literally(string text, string expected)
+    {
+        Assert.Equal(expected, Rql.EndsWith("name", text).ToString());
+    }
+
+    [Fact]
+    public void Text_that_rql_cannot_match_literally_is_refused_naming_the_field()
+    {
+        // A trailing backslash before the wildcard would read as \* (an escaped asterisk); a leading \* loses its backslash.
+        var error = Assert.Throws<ArgumentException>(() => Rql.Contains("name", "C:\\"));
+        Assert.Contains("'name'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("text", error.ParamName);
+        Assert.Throws<ArgumentException>(() => Rql.StartsWith("name", "C:\\"));
+        Assert.Throws<ArgumentException>(() => Rql.StartsWith("name", "\\*x"));
+        Assert.Equal("like(name,\"*C:\\\")", Rql.EndsWith("name", "C:\\").ToString());
+        Assert.Throws<ArgumentException>(() => Rql.Eq("name", "\ud800 lone surrogate"));
+    }
+
+    [Fact]
     public void Patterns_lists_and_markers()
     {
-        Assert.Equal("like(name,'*vip*')", Rql.Like("name", "*vip*").ToString());
-        Assert.Equal("ilike(name,'*VIP*')", Rql.ILike("name", "*VIP*").ToString());
-        Assert.Equal("in(id,('INS-1','INS-2'))", Rql.In("id", "INS-1", "INS-2").ToString());
-        Assert.Equal("out(status,('Deleted','Disconnected'))", Rql.Out("status", "Deleted", "Disconnected").ToString());
+        Assert.Equal("like(name,\"*vip*\")", Rql.Like("name", "*vip*").ToString());
+        Assert.Equal("ilike(name,\"*VIP*\")", Rql.ILike("name", "*VIP*").ToString());
+        Assert.Equal("in(id,(\"INS-1\",\"INS-2\"))", Rql.In("id", "INS-1", "INS-2").ToString());
+        Assert.Equal("out(status,(\"Deleted\",\"Disconnected\"))", Rql.Out("status", "Deleted", "Disconnected").ToString());
         Assert.Equal("eq(channel,null())", Rql.IsNull("channel").ToString());
         Assert.Equal("eq(externalId,empty())", Rql.IsEmpty("externalId").ToString());
     }
@@ -68,7 +126,7 @@ public class RqlTests
             Rql.All("terms", Rql.Ne("accepted", RqlValue.Null)));
 
         Assert.Equal(
-            "and(or(eq(status,'Running'),eq(status,'Connecting')),not(eq(externalId,null())),any(modules,eq(id,'MOD-2222-2222')),all(terms,ne(accepted,null())))",
+            "and(or(eq(status,\"Running\"),eq(status,\"Connecting\")),not(eq(externalId,null())),any(modules,eq(id,\"MOD-2222-2222\")),all(terms,ne(accepted,null())))",
             expression.ToString());
         Assert.Equal("eq(a,1)", Rql.And(Rql.Eq("a", 1)).ToString());
     }
@@ -105,7 +163,7 @@ public class RqlTests
             .Select("+audit", "-meta");
 
         Assert.Equal(
-            "and(eq(status,'Running'),eq(name,'R%26D%20%231%20%3D%20100%25%20%2Bx%20%C3%BC'))&order=-audit.created.at,name&select=%2Baudit,-meta",
+            "and(eq(status,%22Running%22),eq(name,%22R%26D%20%231%20%3D%20100%25%20%2Bx%20%C3%BC%22))&order=-audit.created.at,name&select=%2Baudit,-meta",
             query.ToQueryString());
     }
 
@@ -116,8 +174,8 @@ public class RqlTests
 
         var ordered = running.OrderBy("name");
 
-        Assert.Equal("eq(status,'Running')", running.ToQueryString());
-        Assert.Equal("eq(status,'Running')&order=name", ordered.ToQueryString());
+        Assert.Equal("eq(status,%22Running%22)", running.ToQueryString());
+        Assert.Equal("eq(status,%22Running%22)&order=name", ordered.ToQueryString());
         Assert.Equal("", RqlQuery.All.ToQueryString());
         Assert.Equal(RqlQuery.Where(Rql.Eq("status", "Running")), running);
     }
