@@ -6,8 +6,10 @@
 #  - consume: a console app outside the repository, referencing the package by version from a local feed
 #    (dependencies from the registry), lists the recorded instances; the .snupkg embeds the generated source
 #  - regenerate: in a copy of the repository, a build with no change does not regenerate, a description edit
-#    does, a new property in a fragment reaches the built assembly, and a conflicting redefinition of a shared
-#    component fails the build naming the component and both files
+#    does, a new property in a fragment reaches the built assembly, a new list fragment fails the build until it is
+#    named (saying which overlay action to add) and then gets paging, RQL and its interface members by generation
+#    (tests/RegenerationCheck drives it through 250 items), and a conflicting redefinition of a shared component
+#    fails the build naming the component and both files
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -96,6 +98,23 @@ new_property_reaches_the_assembly() {
   grep -aq SupportTier "$copy/src/Marketplace.Client/bin/Debug/net10.0/Marketplace.Client.dll" || { echo "SupportTier is not in the built assembly"; return 1; }
 }
 run new-property-reaches-the-assembly new_property_reaches_the_assembly
+
+new_list_fragment_gets_the_collection_surface() {
+  # A third fragment written the way the seeds are: a list operation with no operationId and no query parameters.
+  sed -e 's|"/public/v1/integration/extensions/{extensionId}/instances"|"/public/v1/integration/instances"|' \
+      -e 's|"parameters":\[{"name":"extensionId","in":"path","required":true,"schema":{"type":"string"}}\],||' \
+      "$copy/openapi/list-extension-instances.json" > "$copy/openapi/list-instances.json"
+  grep -q '"/public/v1/integration/instances":{"get":{"tags":\["Instance"\],"responses"' "$copy/openapi/list-instances.json" \
+    || { echo "the new fragment was not written as expected"; return 1; }
+  if build_copy >"$work/unnamed-build.log" 2>&1; then echo "the build passed with an unnamed operation"; return 1; fi
+  grep -F '$.paths['"'"'/public/v1/integration/instances'"'"'].get' "$work/unnamed-build.log" | grep -F '"update":{"operationId":"ListInstances"}' \
+    || { cat "$work/unnamed-build.log"; echo "the failure does not give the overlay action to add"; return 1; }
+  # The one action the new fragment needs.
+  sed -i 's|  "actions": \[|  "actions": [\n    {"target": "$.paths['"'"'/public/v1/integration/instances'"'"'].get", "description": "Name the new list operation.", "update": {"operationId": "ListInstances"}},|' \
+    "$copy/openapi/overlay.json"
+  dotnet run --project "$copy/tests/RegenerationCheck/RegenerationCheck.csproj"
+}
+run new-list-fragment-gets-the-collection-surface new_list_fragment_gets_the_collection_surface
 
 conflict_fails_the_build() {
   sed -i 's/"ExtensionRef":{"type":"object","properties":{"id":{"type":"string"}/"ExtensionRef":{"type":"object","properties":{"id":{"type":"integer"}/' \

@@ -11,7 +11,7 @@ namespace Marketplace.Client.SpecMerge;
 /// <summary>The whole step: read fragments and overlay, merge, apply, write the result deterministically.</summary>
 public static class SpecBuilder
 {
-    /// <summary>Merges the fragments, applies the overlay (if any) and returns the result as text.</summary>
+    /// <summary>Merges the fragments, applies the overlay (if any), then the rules (<see cref="SpecRules"/>), and returns the result as text.</summary>
     /// <param name="fragments">The fragments.</param>
     /// <param name="overlay">The overlay and its file name, or <see langword="null"/> for none.</param>
     /// <returns>Indented JSON with <c>\n</c> line endings and a final newline: the same bytes for the same input on any OS.</returns>
@@ -19,6 +19,7 @@ public static class SpecBuilder
     {
         var merged = FragmentMerger.Merge(fragments);
         if (overlay is { } o) OverlayApplier.Apply(merged, o.Document, o.Name);
+        SpecRules.Apply(merged);
         return Serialize(merged);
     }
 

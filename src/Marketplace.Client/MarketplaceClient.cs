@@ -5,17 +5,37 @@ using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Client;
 
-// Hand-written half of the generated MarketplaceClient: construction from MarketplaceClientOptions, with the
-// pipeline (token, user agent, retries, timeouts, logging) that a generator cannot know about.
+// Hand-written half of MarketplaceClient: construction (from MarketplaceClientOptions, with the pipeline of token,
+// user agent, retries, timeouts and logging that a generator cannot know about; or over a caller's HttpClient). The
+// operations themselves are generated (Marketplace.Client.Generators, from the NSwag output) and forward to the
+// internal NSwag client, which keeps NSwag's plumbing out of the public API.
 /// <summary>
-/// The Marketplace Platform API client. One method per operation (generated from the spec), plus
-/// <c>ListAll…Async</c> enumerations that page for you. Create it from <see cref="MarketplaceClientOptions"/>,
+/// The Marketplace Platform API client. One method per operation (generated from the spec), plus, for every
+/// collection, an overload that takes an RQL query and a <c>ListAll…Async</c> enumeration that pages for you.
+/// Create it from <see cref="MarketplaceClientOptions"/>,
 /// from your own <see cref="HttpClient"/> (whose <see cref="HttpClient.BaseAddress"/> and headers you then own),
 /// or through <c>services.AddMarketplaceClient</c>. Thread-safe; meant to be long-lived.
 /// </summary>
 public partial class MarketplaceClient : IDisposable
 {
+    private readonly MarketplaceRestClient _operations;
+    private readonly HttpClient _httpClient;
     private readonly HttpClient? _ownedHttpClient;
+
+    /// <summary>
+    /// Creates a client over <paramref name="httpClient"/>, which you own and configure: its
+    /// <see cref="HttpClient.BaseAddress"/> (e.g. <c>https://api.platform.softwareone.com/</c>), its
+    /// <c>Authorization</c> header and its handlers. None of the options pipeline (token, retries, timeouts,
+    /// logging) applies; disposing the client leaves <paramref name="httpClient"/> alone.
+    /// </summary>
+    /// <param name="httpClient">The HTTP client to send requests with.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
+    public MarketplaceClient(HttpClient httpClient)
+    {
+        if (httpClient is null) throw new ArgumentNullException(nameof(httpClient));
+        _httpClient = httpClient;
+        _operations = new MarketplaceRestClient(httpClient);
+    }
 
     /// <summary>
     /// Creates a client for the API and token in <paramref name="options"/>, with retries, timeouts and

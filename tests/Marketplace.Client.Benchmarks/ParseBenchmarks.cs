@@ -58,8 +58,8 @@ public class ParseBenchmarks
         return _newtonsoft.Deserialize<T>(reader);
     }
 
-    /// <summary>Exposes the generated, protected ReadObjectResponseAsync: exactly what every operation runs on a 200.</summary>
-    private sealed class ClientReader : MarketplaceClient
+    /// <summary>Exposes the generated (internal) client's ReadObjectResponseAsync: exactly what every operation runs on a 200.</summary>
+    private sealed class ClientReader : MarketplaceRestClient
     {
         private static readonly IReadOnlyDictionary<string, IEnumerable<string>> NoHeaders = new Dictionary<string, IEnumerable<string>>();
 

@@ -23,11 +23,17 @@ public sealed class NetStandardBuildTests : IDisposable
 
     private static string Metadata(string key) => typeof(NetStandardBuildTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
-    private static Assembly LoadNetStandardBuild()
+    // Loaded once and kept: a collectible context whose object the GC collects mid-test starts unloading, and the
+    // next dependency it resolves fails with "AssemblyLoadContext is unloading" (seen under a loaded CI machine).
+    private static readonly Lazy<Assembly> NetStandardBuild = new(Load);
+
+    private static Assembly LoadNetStandardBuild() => NetStandardBuild.Value;
+
+    private static Assembly Load()
     {
         var library = Metadata("NetStandardLibrary");
         Assert.True(File.Exists(library), $"The netstandard2.0 build is missing: {library}");
-        var context = new AssemblyLoadContext("netstandard2.0 build", isCollectible: true);
+        var context = new AssemblyLoadContext("netstandard2.0 build", isCollectible: false);
         context.Resolving += (ctx, name) => name.Name == "Microsoft.Bcl.AsyncInterfaces"
             ? ctx.LoadFromAssemblyPath(Path.Combine(Metadata("NuGetPackageRoot"), "microsoft.bcl.asyncinterfaces", name.Version!.ToString(3), "lib", "netstandard2.1", "Microsoft.Bcl.AsyncInterfaces.dll"))
             : null;

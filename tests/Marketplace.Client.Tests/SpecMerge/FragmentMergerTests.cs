@@ -13,7 +13,7 @@ public class FragmentMergerTests
     private static SpecFragment Fragment(string name, string body) => SpecFragment.Parse(name, "{" + Header + "," + body + "}");
 
     private static SpecFragment WithPath(string name, string path, string schemaName, string schema) => Fragment(name,
-        $"\"paths\":{{\"{path}\":{{\"get\":{{\"responses\":{{\"200\":{{\"description\":\"OK\"}}}}}}}}}}," +
+        $"\"paths\":{{\"{path}\":{{\"get\":{{\"operationId\":\"Get{path.Trim('/')}\",\"responses\":{{\"200\":{{\"description\":\"OK\"}}}}}}}}}}," +
         $"\"components\":{{\"schemas\":{{\"{schemaName}\":{schema}}}}}");
 
     [Fact]

@@ -40,7 +40,7 @@ public class RepositorySpecTests
     {
         var spec = MergedSpec();
 
-        var schema = spec.SelectToken("$.paths['/public/v1/integration/extensions/{id}/installations'].get.responses['200'].content['application/json'].schema['$ref']");
+        var schema = spec.SelectToken("$.paths['/public/v1/integration/extensions/{extensionId}/installations'].get.responses['200'].content['application/json'].schema['$ref']");
         Assert.Equal("#/components/schemas/InstallationListResponse", (string?)schema);
         Assert.Equal("#/components/schemas/Installation",
             (string?)spec.SelectToken("$.components.schemas.InstallationListResponse.properties.data.items['$ref']"));

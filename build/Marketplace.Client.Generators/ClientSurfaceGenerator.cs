@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Marketplace.Client.Generators;
+
+/// <summary>
+/// Writes the public client surface from the NSwag-generated operations in the same compilation (the internal
+/// <c>MarketplaceRestClient</c>, generated from the merged spec), by rule:
+/// <list type="bullet">
+/// <item>every operation: a public method on <c>MarketplaceClient</c> and <c>IMarketplaceClient</c> with the operation's
+/// signature and documentation, forwarding to the generated one (so NSwag's plumbing stays internal);</item>
+/// <item>every list operation (its response has <c>Metadata</c> of type <c>ListMetadata</c> and a <c>Data</c> list, and it takes
+/// <c>limit</c> and <c>offset</c>): an overload taking an <c>RqlQuery</c>, and <c>ListAll&lt;Name&gt;Async</c> returning
+/// <c>MarketplacePageable&lt;TItem&gt;</c>; its response type implements <c>IListResponse&lt;TItem&gt;</c>.</item>
+/// </list>
+/// Nothing here names an operation: a new fragment (plus its overlay naming action) gets all of it on the next build.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ClientSurfaceGenerator : IIncrementalGenerator
+{
+    internal const string RestClientName = "Marketplace.Client.MarketplaceRestClient";
+
+    private static readonly DiagnosticDescriptor NoOperations = new(
+        "MPGEN001",
+        "The generated operations were not found",
+        "The client surface needs the NSwag-generated class '{0}' in the compilation; check nswag.json (className, clientClassAccessModifier) and build/Marketplace.Client.Generation.targets",
+        "Marketplace.Client.Generation",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // The whole surface is a pure function of the generated operations' signatures and documentation; the text is
+        // compared between runs, so an edit elsewhere re-emits nothing.
+        var surface = context.CompilationProvider.Select(static (compilation, cancellationToken) => Build(compilation, cancellationToken));
+        context.RegisterSourceOutput(surface, static (output, result) =>
+        {
+            if (result.Source is null)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(NoOperations, Location.None, RestClientName));
+                return;
+            }
+            output.AddSource("MarketplaceClient.Operations.g.cs", SourceText.From(result.Source, Encoding.UTF8));
+        });
+    }
+
+    private static Result Build(Compilation compilation, CancellationToken cancellationToken)
+    {
+        var rest = compilation.GetTypeByMetadataName(RestClientName);
+        if (rest is null) return new Result(null);
+        var operations = Operation.ReadAll(rest, compilation, cancellationToken);
+        return new Result(SurfaceWriter.Write(operations));
+    }
+
+    private sealed class Result : IEquatable<Result>
+    {
+        public Result(string? source) => Source = source;
+
+        public string? Source { get; }
+
+        public bool Equals(Result? other) => other is not null && string.Equals(Source, other.Source, StringComparison.Ordinal);
+
+        public override bool Equals(object? obj) => Equals(obj as Result);
+
+        public override int GetHashCode() => Source is null ? 0 : StringComparer.Ordinal.GetHashCode(Source);
+    }
+}
+
+/// <summary>One generated operation, as the surface needs it: names, rendered types and documentation.</summary>
+internal sealed class Operation
+{
+    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    public Operation(string name, string returnType, IReadOnlyList<Parameter> parameters, string documentation, ListShape? list)
+    {
+        Name = name;
+        ReturnType = returnType;
+        Parameters = parameters;
+        Documentation = documentation;
+        List = list;
+    }
+
+    /// <summary>The operation's name: the method name without <c>Async</c>.</summary>
+    public string Name { get; }
+
+    public string ReturnType { get; }
+
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>The generated method's XML documentation, inner elements only.</summary>
+    public string Documentation { get; }
+
+    /// <summary>Set for a list operation.</summary>
+    public ListShape? List { get; }
+
+    public static IReadOnlyList<Operation> ReadAll(INamedTypeSymbol rest, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        var operations = new List<Operation>();
+        foreach (var method in rest.GetMembers().OfType<IMethodSymbol>()
+                     .Where(m => m.MethodKind == MethodKind.Ordinary && m.DeclaredAccessibility == Accessibility.Public && !m.IsStatic
+                                 && m.Name.EndsWith("Async", StringComparison.Ordinal))
+                     .OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (method.ReturnType is not INamedTypeSymbol { IsGenericType: true } returnType
+                || !SymbolEqualityComparer.Default.Equals(returnType.ConstructedFrom, task)) continue;
+
+            var parameters = method.Parameters.Select(p => new Parameter(
+                p.Name,
+                p.Type.ToDisplayString(TypeFormat),
+                p.HasExplicitDefaultValue ? DefaultLiteral(p) : null,
+                p.Type.ToDisplayString() == "System.Threading.CancellationToken",
+                requiresValue: p.Type.IsReferenceType && p.NullableAnnotation != NullableAnnotation.Annotated && !p.HasExplicitDefaultValue)).ToList();
+            var response = returnType.TypeArguments[0];
+            operations.Add(new Operation(
+                method.Name.Substring(0, method.Name.Length - "Async".Length),
+                returnType.ToDisplayString(TypeFormat),
+                parameters,
+                Docs.Inner(method.GetDocumentationCommentXml(cancellationToken: cancellationToken)),
+                ListShape.Read(response, parameters)));
+        }
+        return operations;
+    }
+
+    private static string DefaultLiteral(IParameterSymbol parameter) => parameter.ExplicitDefaultValue switch
+    {
+        null => parameter.Type.IsValueType && parameter.Type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T ? "default" : "null",
+        bool flag => flag ? "true" : "false",
+        string text => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"",
+        IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        var other => other.ToString() ?? "default",
+    };
+}
+
+/// <summary>A parameter of a generated operation.</summary>
+internal sealed class Parameter
+{
+    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false)
+    {
+        Name = name;
+        Type = type;
+        DefaultValue = defaultValue;
+        IsCancellationToken = isCancellationToken;
+        RequiresValue = requiresValue;
+    }
+
+    /// <summary>A non-nullable reference without a default (a path parameter): null is refused.</summary>
+    public bool RequiresValue { get; }
+
+    public string Name { get; }
+
+    public string Type { get; }
+
+    public string? DefaultValue { get; }
+
+    public bool IsCancellationToken { get; }
+
+    public string Declaration => DefaultValue is null ? $"{Type} {Identifier}" : $"{Type} {Identifier} = {DefaultValue}";
+
+    public string Identifier => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(Name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + Name : Name;
+}
+
+/// <summary>What makes an operation a collection: its item type and how items are identified.</summary>
+internal sealed class ListShape
+{
+    private ListShape(string responseType, string itemType, bool itemHasId)
+    {
+        ResponseType = responseType;
+        ItemType = itemType;
+        ItemHasId = itemHasId;
+    }
+
+    public string ResponseType { get; }
+
+    public string ItemType { get; }
+
+    /// <summary>Whether items have a string <c>Id</c>, which the pageable uses to notice a repeated page.</summary>
+    public bool ItemHasId { get; }
+
+    public static ListShape? Read(ITypeSymbol response, IReadOnlyList<Parameter> parameters)
+    {
+        if (!parameters.Any(p => p.Name == "limit") || !parameters.Any(p => p.Name == "offset")) return null;
+        var properties = response.GetMembers().OfType<IPropertySymbol>().ToList();
+        var metadata = properties.FirstOrDefault(p => p.Name == "Metadata");
+        var data = properties.FirstOrDefault(p => p.Name == "Data");
+        if (metadata?.Type.Name != "ListMetadata" || data?.Type is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } list) return null;
+
+        var item = list.TypeArguments[0];
+        var hasId = item.GetMembers("Id").OfType<IPropertySymbol>().Any(p => p.Type.SpecialType == SpecialType.System_String);
+        var format = SymbolDisplayFormat.FullyQualifiedFormat;
+        return new ListShape(response.ToDisplayString(format), item.ToDisplayString(format), hasId);
+    }
+}
+
+/// <summary>Reads a member's XML documentation for re-emission.</summary>
+internal static class Docs
+{
+    public static string Inner(string? xml)
+    {
+        if (string.IsNullOrWhiteSpace(xml)) return string.Empty;
+        try
+        {
+            var member = System.Xml.Linq.XElement.Parse(xml!, System.Xml.Linq.LoadOptions.PreserveWhitespace);
+            return string.Concat(member.Nodes().Select(n => n.ToString()));
+        }
+        catch (System.Xml.XmlException)
+        {
+            return string.Empty;
+        }
+    }
+}

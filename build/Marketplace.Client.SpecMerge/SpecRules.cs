@@ -1,0 +1,255 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using Newtonsoft.Json.Linq;
+
+namespace Marketplace.Client.SpecMerge;
+
+/// <summary>
+/// What holds for every operation and schema of the Marketplace API, applied by rule to the merged spec after the
+/// overlay (so the overlay, written against the fragments as published, only says what differs per operation).
+/// README.md, "Rules applied to every fragment", lists the same rules for users.
+/// </summary>
+/// <remarks>
+/// <list type="number">
+/// <item><b>Every operation has a name.</b> A fragment has no operationId; without one the generator would invent
+/// <c>Get2Async</c>. An operation still unnamed after the overlay fails the merge with the exact overlay action to add.</item>
+/// <item><b>A path parameter means the same thing everywhere.</b> <c>{id}</c> right after a collection segment is that
+/// collection's ID: <c>/extensions/{id}/installations</c> becomes <c>/extensions/{extensionId}/installations</c>, as the
+/// instances path already writes it. Only the name changes (the URL does not), so methods take <c>extensionId</c> alike.</item>
+/// <item><b>A list operation pages.</b> Every GET whose 200 body is the list envelope (an object with <c>$meta</c> and a
+/// <c>data</c> array) takes <c>limit</c> (0 to 100) and <c>offset</c>, which the fragments never declare (API-FACTS,
+/// defect 2).</item>
+/// <item><b><c>{type: object, allOf: [X]}</c> means X</b> wherever it occurs (defect 4): without <c>type</c> NSwag
+/// references X instead of inventing a subclass per property (<c>Extension2</c>, <c>By</c>).</item>
+/// <item><b><c>$meta</c> is <c>Metadata</c></b> on every schema (defect 3): <c>$meta</c> and <c>meta</c> would both become
+/// <c>Meta</c>. The C# name is set with <c>x-ms-client-name</c>; the JSON name stays <c>$meta</c>.</item>
+/// <item><b>A list envelope is documented</b> as one page of its items when the spec says nothing about it.</item>
+/// </list>
+/// </remarks>
+public static class SpecRules
+{
+    private static readonly string[] Methods = { "get", "put", "post", "delete", "options", "head", "patch", "trace" };
+
+    /// <summary>Applies every rule to <paramref name="document"/>, in the order listed.</summary>
+    /// <exception cref="SpecMergeException">An operation has no operationId.</exception>
+    public static void Apply(JObject document)
+    {
+        if (document is null) throw new ArgumentNullException(nameof(document));
+        RequireOperationIds(document);
+        NamePathParameters(document);
+        AddPagingParameters(document);
+        UnwrapSingleAllOf(document);
+        NameMetadata(document);
+        DocumentListEnvelopes(document);
+    }
+
+    private static IEnumerable<(string Path, string Method, JObject Operation)> Operations(JObject document) =>
+        (document["paths"] as JObject)?.Properties()
+            .Where(p => p.Value is JObject)
+            .SelectMany(p => ((JObject)p.Value).Properties()
+                .Where(o => Array.IndexOf(Methods, o.Name) >= 0 && o.Value is JObject)
+                .Select(o => (p.Name, o.Name, (JObject)o.Value)))
+            .ToList()
+        ?? Enumerable.Empty<(string, string, JObject)>();
+
+    private static void RequireOperationIds(JObject document)
+    {
+        var unnamed = Operations(document).Where(o => string.IsNullOrWhiteSpace(Text(o.Operation["operationId"]))).ToList();
+        if (unnamed.Count == 0) return;
+        var actions = unnamed.Select(o =>
+        {
+            var action = new JObject
+            {
+                ["target"] = $"$.paths['{o.Path}'].{o.Method}",
+                ["description"] = "No operationId in the fragment: name the operation (the method becomes <Name>Async).",
+                ["update"] = new JObject { ["operationId"] = SuggestName(o.Path, o.Method) },
+            };
+            return $"{o.Method.ToUpperInvariant()} {o.Path}: add to openapi/overlay.json \"actions\": {action.ToString(Newtonsoft.Json.Formatting.None)}";
+        });
+        throw new SpecMergeException(
+            "Every operation needs an operationId (the method name); these have none after the overlay. " + string.Join(" | ", actions));
+    }
+
+    // A suggestion only: the user decides the name. GET on a collection is List<Parent…><Collection>.
+    private static string SuggestName(string path, string method)
+    {
+        var segments = path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries)
+            .SkipWhile(s => s != "v1").Skip(1).ToList();
+        var words = new List<string>();
+        for (var i = 0; i < segments.Count; i++)
+        {
+            if (segments[i].StartsWith("{", StringComparison.Ordinal)) continue;
+            var next = i + 1 < segments.Count && segments[i + 1].StartsWith("{", StringComparison.Ordinal);
+            var last = segments.Skip(i + 1).All(s => s.StartsWith("{", StringComparison.Ordinal));
+            if (i == 0 && segments.Count > 1) continue; // the area (integration, commerce, …)
+            words.Add(Pascal(next && !last ? Singular(segments[i]) : segments[i]));
+        }
+        var endsWithParameter = segments.Count > 0 && segments[segments.Count - 1].StartsWith("{", StringComparison.Ordinal);
+        var verb = method switch
+        {
+            "get" => endsWithParameter ? "Get" : "List",
+            "post" => "Create",
+            "put" or "patch" => "Update",
+            "delete" => "Delete",
+            _ => Pascal(method),
+        };
+        if (endsWithParameter && words.Count > 0) words[words.Count - 1] = Singular(words[words.Count - 1]);
+        return verb + string.Concat(words);
+    }
+
+    private static void NamePathParameters(JObject document)
+    {
+        if (document["paths"] is not JObject paths) return;
+        foreach (var path in paths.Properties().ToList())
+        {
+            var segments = path.Name.Split('/');
+            var renames = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 1; i < segments.Length; i++)
+            {
+                if (segments[i] != "{id}" || segments[i - 1].Length == 0 || segments[i - 1].StartsWith("{", StringComparison.Ordinal)) continue;
+                var name = Camel(Singular(segments[i - 1])) + "Id";
+                if (segments.Contains("{" + name + "}")) continue;
+                renames["id"] = name;
+                segments[i] = "{" + name + "}";
+            }
+            if (renames.Count == 0) continue;
+
+            var item = (JObject)path.Value;
+            foreach (var parameters in new[] { item["parameters"] }.Concat(Methods.Select(m => item[m]?["parameters"])).OfType<JArray>())
+            {
+                foreach (var parameter in parameters.OfType<JObject>())
+                {
+                    if (Text(parameter["in"]) == "path" && Text(parameter["name"]) is { } old && renames.TryGetValue(old, out var renamed))
+                        parameter["name"] = renamed;
+                }
+            }
+            path.Replace(new JProperty(string.Join("/", segments), item));
+        }
+    }
+
+    private static void AddPagingParameters(JObject document)
+    {
+        var lists = Operations(document).Where(o => o.Method == "get" && IsListEnvelope(document, ResponseSchema(o.Operation))).ToList();
+        if (lists.Count == 0) return;
+
+        var components = document["components"] as JObject ?? (JObject)(document["components"] = new JObject());
+        var parameters = components["parameters"] as JObject ?? (JObject)(components["parameters"] = new JObject());
+        parameters["Limit"] ??= new JObject
+        {
+            ["name"] = "limit",
+            ["in"] = "query",
+            ["required"] = false,
+            ["description"] = "How many items to return, 0 to 100 (the server caps larger values at 100). 0 returns no items, only $meta.pagination.total.",
+            ["schema"] = new JObject { ["type"] = "integer", ["format"] = "int32", ["minimum"] = 0, ["maximum"] = 100 },
+        };
+        parameters["Offset"] ??= new JObject
+        {
+            ["name"] = "offset",
+            ["in"] = "query",
+            ["required"] = false,
+            ["description"] = "How many items to skip from the start of the collection.",
+            ["schema"] = new JObject { ["type"] = "integer", ["format"] = "int32", ["minimum"] = 0 },
+        };
+
+        foreach (var (_, _, operation) in lists)
+        {
+            var declared = operation["parameters"] as JArray ?? (JArray)(operation["parameters"] = new JArray());
+            var names = declared.OfType<JObject>().Select(p => Text(Resolve(document, p)["name"])).ToList();
+            if (!names.Contains("limit")) declared.Add(new JObject { ["$ref"] = "#/components/parameters/Limit" });
+            if (!names.Contains("offset")) declared.Add(new JObject { ["$ref"] = "#/components/parameters/Offset" });
+        }
+    }
+
+    private static JToken? ResponseSchema(JObject operation) => operation.SelectToken("responses['200'].content['application/json'].schema");
+
+    private static bool IsListEnvelope(JObject document, JToken? schema)
+    {
+        if (schema is not JObject s) return false;
+        var resolved = Resolve(document, s);
+        return resolved["properties"] is JObject properties
+            && properties["$meta"] is not null
+            && properties["data"] is JObject data
+            && Text(Resolve(document, data)["type"]) == "array";
+    }
+
+    private static JObject Resolve(JObject document, JObject schema)
+    {
+        var seen = 0;
+        while (Text(schema["$ref"]) is { } reference && reference.StartsWith("#/", StringComparison.Ordinal) && seen++ < 32)
+        {
+            var pointer = "$" + string.Concat(reference.Substring(1).Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).Select(p => "['" + p + "']"));
+            if (document.SelectToken(pointer) is not JObject target) break;
+            schema = target;
+        }
+        return schema;
+    }
+
+    private static void UnwrapSingleAllOf(JObject document)
+    {
+        foreach (var schema in document.DescendantsAndSelf().OfType<JObject>().ToList())
+        {
+            if (Text(schema["type"]) == "object"
+                && schema["allOf"] is JArray { Count: 1 } allOf
+                && allOf[0] is JObject only && only["$ref"] is not null
+                && schema["properties"] is null && schema["additionalProperties"] is null)
+            {
+                schema.Remove("type");
+            }
+        }
+    }
+
+    private static void NameMetadata(JObject document)
+    {
+        foreach (var properties in document.SelectTokens("$..properties").OfType<JObject>())
+        {
+            if (properties["$meta"] is JObject meta && meta["x-ms-client-name"] is null) meta["x-ms-client-name"] = "Metadata";
+        }
+    }
+
+    private static void DocumentListEnvelopes(JObject document)
+    {
+        if (document.SelectToken("$.components.schemas") is not JObject schemas) return;
+        foreach (var schema in schemas.Properties())
+        {
+            if (schema.Value is not JObject body || body["description"] is not null || !IsListEnvelope(document, body)) continue;
+            var item = Text(Resolve(document, (JObject)body["properties"]!["data"]!)["items"]?["$ref"]);
+            var itemName = item?.Substring(item.LastIndexOf('/') + 1) ?? "item";
+            body["description"] = $"One page of {itemName} items: $meta (paging: offset, limit, total; fields omitted by default) and data.";
+        }
+    }
+
+    // The string at a spec position, or null: a schema may have a property named "type" or "name" whose value is an object.
+    private static string? Text(JToken? token) => token is JValue { Type: JTokenType.String } value ? (string?)value : null;
+
+    private static string Singular(string word) =>
+        word.EndsWith("ies", StringComparison.Ordinal) ? word.Substring(0, word.Length - 3) + "y"
+        : word.EndsWith("sses", StringComparison.Ordinal) ? word.Substring(0, word.Length - 2)
+        : word.EndsWith("s", StringComparison.Ordinal) && !word.EndsWith("ss", StringComparison.Ordinal) ? word.Substring(0, word.Length - 1)
+        : word;
+
+    private static string Pascal(string word)
+    {
+        var builder = new StringBuilder(word.Length);
+        var upper = true;
+        foreach (var c in word)
+        {
+            if (!char.IsLetterOrDigit(c))
+            {
+                upper = true;
+                continue;
+            }
+            builder.Append(upper ? char.ToUpper(c, CultureInfo.InvariantCulture) : c);
+            upper = false;
+        }
+        return builder.ToString();
+    }
+
+    private static string Camel(string word)
+    {
+        var pascal = Pascal(word);
+        return pascal.Length == 0 ? pascal : char.ToLower(pascal[0], CultureInfo.InvariantCulture) + pascal.Substring(1);
+    }
+}
