@@ -96,6 +96,8 @@ new_property_reaches_the_assembly() {
   build_copy || return 1
   grep -q 'public string? SupportTier' "$generated" || { echo "SupportTier is not in the generated code"; return 1; }
   grep -aq SupportTier "$copy/src/Marketplace.Client/bin/Debug/net10.0/Marketplace.Client.dll" || { echo "SupportTier is not in the built assembly"; return 1; }
+  grep -q 'RqlField SupportTier { get; } = new global::Marketplace.Client.Query.RqlField("supportTier")' \
+    "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/Fields.g.cs || { echo "InstanceFields.SupportTier was not generated"; return 1; }
 }
 run new-property-reaches-the-assembly new_property_reaches_the_assembly
 

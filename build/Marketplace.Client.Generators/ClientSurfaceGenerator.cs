@@ -48,6 +48,9 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
             }
             output.AddSource("MarketplaceClient.Operations.g.cs", SourceText.From(result.Source, Encoding.UTF8));
         });
+
+        var fields = context.CompilationProvider.Select(static (compilation, cancellationToken) => new Result(FieldPathWriter.Write(compilation, cancellationToken)));
+        context.RegisterSourceOutput(fields, static (output, result) => output.AddSource("Fields.g.cs", SourceText.From(result.Source!, Encoding.UTF8)));
     }
 
     private static Result Build(Compilation compilation, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@
 namespace System.Runtime.CompilerServices;
 
 // The C# 13 compiler recognises this attribute by name; .NET 9 and later define it, netstandard2.0 does not. It lets a
-// call like ListExtensionInstancesAsync("EXT-…", null) pick the RQL overload instead of being ambiguous.
+// call like client.List…Async(id, null) pick the RQL overload instead of being ambiguous.
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 internal sealed class OverloadResolutionPriorityAttribute : Attribute
 {
