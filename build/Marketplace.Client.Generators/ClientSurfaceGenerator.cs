@@ -81,9 +81,10 @@ internal sealed class Operation
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    public Operation(string name, string returnType, IReadOnlyList<Parameter> parameters, string documentation, ListShape? list)
+    public Operation(string name, string path, string returnType, IReadOnlyList<Parameter> parameters, string documentation, ListShape? list)
     {
         Name = name;
+        Path = path;
         ReturnType = returnType;
         Parameters = parameters;
         Documentation = documentation;
@@ -92,6 +93,9 @@ internal sealed class Operation
 
     /// <summary>The operation's name: the method name without <c>Async</c>.</summary>
     public string Name { get; }
+
+    /// <summary>The path template, e.g. <c>public/v1/integration/extensions/{extensionId}/instances</c> (empty if NSwag did not say).</summary>
+    public string Path { get; }
 
     public string ReturnType { get; }
 
@@ -116,15 +120,21 @@ internal sealed class Operation
             if (method.ReturnType is not INamedTypeSymbol { IsGenericType: true } returnType
                 || !SymbolEqualityComparer.Default.Equals(returnType.ConstructedFrom, task)) continue;
 
+            var path = OperationPath(method, cancellationToken);
+            var placeholders = new HashSet<string>(
+                System.Text.RegularExpressions.Regex.Matches(path, @"\{([^}]+)\}").Cast<System.Text.RegularExpressions.Match>().Select(m => Normalize(m.Groups[1].Value)),
+                StringComparer.Ordinal);
             var parameters = method.Parameters.Select(p => new Parameter(
                 p.Name,
                 p.Type.ToDisplayString(TypeFormat),
                 p.HasExplicitDefaultValue ? DefaultLiteral(p) : null,
                 p.Type.ToDisplayString() == "System.Threading.CancellationToken",
-                requiresValue: p.Type.IsReferenceType && p.NullableAnnotation != NullableAnnotation.Annotated && !p.HasExplicitDefaultValue)).ToList();
+                requiresValue: p.Type.IsReferenceType && p.NullableAnnotation != NullableAnnotation.Annotated && !p.HasExplicitDefaultValue,
+                isPathSegment: p.Type.SpecialType == SpecialType.System_String && placeholders.Contains(Normalize(p.Name)))).ToList();
             var response = returnType.TypeArguments[0];
             operations.Add(new Operation(
                 method.Name.Substring(0, method.Name.Length - "Async".Length),
+                path,
                 returnType.ToDisplayString(TypeFormat),
                 parameters,
                 Docs.Inner(method.GetDocumentationCommentXml(cancellationToken: cancellationToken)),
@@ -132,6 +142,27 @@ internal sealed class Operation
         }
         return operations;
     }
+
+    // NSwag writes the template into each operation as `// Operation Path: "…"`; its {placeholders} are the path parameters.
+    private static string OperationPath(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            foreach (var trivia in reference.GetSyntax(cancellationToken).DescendantTrivia())
+            {
+                var text = trivia.ToString();
+                var at = text.IndexOf("Operation Path: \"", StringComparison.Ordinal);
+                if (at < 0) continue;
+                var start = at + "Operation Path: \"".Length;
+                var end = text.IndexOf('"', start);
+                if (end > start) return text.Substring(start, end - start);
+            }
+        }
+        return string.Empty;
+    }
+
+    // {extension_id}, {extensionId} and extensionId all name the same parameter.
+    private static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 
     private static string DefaultLiteral(IParameterSymbol parameter) => parameter.ExplicitDefaultValue switch
     {
@@ -146,14 +177,18 @@ internal sealed class Operation
 /// <summary>A parameter of a generated operation.</summary>
 internal sealed class Parameter
 {
-    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false)
+    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false, bool isPathSegment = false)
     {
+        IsPathSegment = isPathSegment;
         Name = name;
         Type = type;
         DefaultValue = defaultValue;
         IsCancellationToken = isCancellationToken;
         RequiresValue = requiresValue;
     }
+
+    /// <summary>A string that becomes one segment of the URL path: empty, ".", ".." and blank are refused.</summary>
+    public bool IsPathSegment { get; }
 
     /// <summary>A non-nullable reference without a default (a path parameter): null is refused.</summary>
     public bool RequiresValue { get; }

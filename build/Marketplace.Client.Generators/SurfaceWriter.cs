@@ -58,9 +58,11 @@ internal static class SurfaceWriter
     private static void WritePage(StringBuilder client, StringBuilder contract, Operation operation)
     {
         var signature = $"{operation.ReturnType} {operation.Name}Async({Declarations(operation.Parameters)})";
-        var docs = Doc(operation.Documentation);
-        client.Append(docs).Append("        public virtual ").Append(signature).AppendLine()
-            .Append("            => _operations.").Append(operation.Name).Append("Async(").Append(Arguments(operation.Parameters)).AppendLine(");").AppendLine();
+        var docs = Doc(operation.Documentation + PathDocs(operation));
+        client.Append(docs).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
+        Checks(client, operation.Parameters);
+        client.Append("            return _operations.").Append(operation.Name).Append("Async(").Append(Arguments(operation.Parameters)).AppendLine(");")
+            .AppendLine("        }").AppendLine();
         contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
     }
 
@@ -69,10 +71,12 @@ internal static class SurfaceWriter
     {
         var parameters = WithQuery(operation.Parameters, required: true);
         var signature = $"{operation.ReturnType} {operation.Name}Async({Declarations(parameters)})";
-        var docs = Doc(operation.Documentation + "<param name=\"query\">Filter, order and selection (RQL); <see langword=\"null\"/> for none.</param>");
+        var docs = Doc(operation.Documentation + "<param name=\"query\">Filter, order and selection (RQL); <see langword=\"null\"/> for none.</param>" + PathDocs(operation));
         const string Priority = "        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]\n";
-        client.Append(docs).Append(Priority).Append("        public virtual ").Append(signature).AppendLine()
-            .Append("            => WithQueryAsync(query, () => _operations.").Append(operation.Name).Append("Async(").Append(Arguments(operation.Parameters)).AppendLine("));").AppendLine();
+        client.Append(docs).Append(Priority).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
+        Checks(client, operation.Parameters);
+        client.Append("            return WithQueryAsync(query, () => _operations.").Append(operation.Name).Append("Async(").Append(Arguments(operation.Parameters)).AppendLine("));")
+            .AppendLine("        }").AppendLine();
         contract.Append(docs).Append(Priority).Append("        ").Append(signature).AppendLine(";").AppendLine();
     }
 
@@ -95,11 +99,10 @@ internal static class SurfaceWriter
             ParameterDocs(operation.Documentation, kept) +
             "<param name=\"query\">Filter, order and selection (RQL); <see langword=\"null\"/> for none.</param>\n" +
             "<param name=\"cancellationToken\">Stops the enumeration.</param>\n" +
-            "<exception cref=\"global::System.ArgumentNullException\">A path parameter is null.</exception>");
+            "<exception cref=\"global::System.ArgumentNullException\">A path parameter is null.</exception>" + PathDocs(operation));
 
         client.Append(docs).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
-        foreach (var parameter in kept.Where(p => p.RequiresValue))
-            client.Append("            if (").Append(parameter.Identifier).Append(" is null) throw new global::System.ArgumentNullException(nameof(").Append(parameter.Identifier).AppendLine("));");
+        Checks(client, kept);
         client.Append("            return Pageable<").Append(list.ItemType).AppendLine(">(")
             .Append("                async (limit, offset, ct) => await ").Append(operation.Name).Append("Async(")
             .Append(string.Join(", ", kept.Select(p => p.Identifier).Concat(new[] { "query", "limit", "offset", "ct" })))
@@ -109,6 +112,24 @@ internal static class SurfaceWriter
             .AppendLine("        }").AppendLine();
         contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
     }
+
+    // Null where a value is required, and path segments that would move the request to another endpoint, are refused
+    // before anything is sent: Uri.EscapeDataString leaves "." and ".." alone, and the URI then resolves them.
+    private static void Checks(StringBuilder client, IEnumerable<Parameter> parameters)
+    {
+        foreach (var parameter in parameters)
+        {
+            if (parameter.IsPathSegment)
+                client.Append("            RequirePathSegment(").Append(parameter.Identifier).Append(", nameof(").Append(parameter.Identifier).AppendLine("));");
+            else if (parameter.RequiresValue)
+                client.Append("            if (").Append(parameter.Identifier).Append(" is null) throw new global::System.ArgumentNullException(nameof(").Append(parameter.Identifier).AppendLine("));");
+        }
+    }
+
+    private static string PathDocs(Operation operation) =>
+        operation.Parameters.Any(p => p.IsPathSegment)
+            ? "<exception cref=\"global::System.ArgumentException\">A path parameter is empty, blank, <c>.</c> or <c>..</c> (it would address another endpoint); nothing is sent.</exception>"
+            : "";
 
     // The operation's parameters with `query` before limit/offset (or before the token when there are none).
     private static List<Parameter> WithQuery(IReadOnlyList<Parameter> parameters, bool required)

@@ -68,6 +68,18 @@ public partial class MarketplaceClient : IDisposable
         return http;
     }
 
+    // Every path parameter of every generated operation goes through here before anything is sent. Uri.EscapeDataString
+    // leaves "." and ".." as they are and the URI then resolves them (extensions/../instances is /instances); an empty
+    // or blank value leaves an empty segment. Each would quietly address another endpoint.
+    private static void RequirePathSegment(string value, string parameterName)
+    {
+        if (value is null) throw new ArgumentNullException(parameterName);
+        if (value.Length == 0 || value == "." || value == ".." || string.IsNullOrWhiteSpace(value))
+            throw new ArgumentException(
+                $"'{value}' cannot be {parameterName}: an empty, blank, '.' or '..' path segment would send the request to another endpoint.",
+                parameterName);
+    }
+
     /// <summary>Releases the HTTP connections if this client created them; a client built on your <see cref="HttpClient"/> leaves it alone.</summary>
     public void Dispose()
     {
