@@ -5,7 +5,9 @@ namespace Marketplace.Client.Serialization;
 /// <summary>
 /// The JSON settings the client reads responses with, for writing models back out (to store or forward them)
 /// as the server sent them: unknown properties and values kept, explicit <c>null</c>s kept, absent properties left
-/// out. Timestamps keep their instant and offset; their spelling may differ (<c>+00:00</c> for <c>Z</c>).
+/// out. Free-form and unknown JSON (<c>configuration</c>, <c>identity</c>, properties this version does not know) keeps
+/// every string exactly as sent, date-looking ones included. Typed timestamps (<see cref="System.DateTimeOffset"/>
+/// properties) keep their instant and offset; their spelling may differ (<c>+00:00</c> for <c>Z</c>).
 /// </summary>
 public static class MarketplaceJson
 {
@@ -31,11 +33,11 @@ public static class MarketplaceJson
     internal static void Configure(JsonSerializerSettings settings)
     {
         settings.ContractResolver = PresenceContractResolver.Instance;
-        // DateTimeOffset, not None: None makes Newtonsoft allocate and parse a string for every typed timestamp
-        // (+17% bytes, +20% time on an instance page, measured by ParseBenchmarks); and not DateTime, which would move
-        // offsets to the machine's time zone. In free-form or unknown JSON a full ISO 8601 date-time is read as a
-        // DateTimeOffset too: written back it names the same instant and offset, spelled +00:00 where the server wrote Z.
-        settings.DateParseHandling = DateParseHandling.DateTimeOffset;
+        // None: a date-looking string in free-form JSON (an installation's configuration, an identity, an unknown
+        // property) is the account's data, not a timestamp to normalise; any other setting would rewrite it
+        // ("2025-03-14T09:26:53Z" read back as "2025-03-14T09:26:53+00:00"). Typed DateTimeOffset properties are parsed
+        // all the same: Newtonsoft reads them with ReadAsDateTimeOffset whatever this setting says.
+        settings.DateParseHandling = DateParseHandling.None;
         settings.MaxDepth = 64;
     }
 }

@@ -7,9 +7,10 @@ using Newtonsoft.Json.Linq;
 namespace Marketplace.Client.Tests.Contract;
 
 /// <summary>
-/// Where two JSON documents differ, ignoring whitespace and key order. Two strings that are both ISO 8601
-/// timestamps are equal when they name the same instant: the client keeps timestamps as DateTimeOffset and
-/// writes <c>+00:00</c> where the server wrote <c>Z</c>.
+/// Where two JSON documents differ, ignoring whitespace and key order. Every string must come back with the same
+/// text, with one exception: a property that the models type as a timestamp (DateTimeOffset; found by reflection, not
+/// listed here) may name the same instant and offset in another spelling (<c>+00:00</c> for <c>Z</c>).
+/// Free-form JSON (<c>configuration</c>, <c>identity</c>, unknown properties) gets no such allowance.
 /// </summary>
 public static class JsonDifferences
 {
@@ -38,13 +39,24 @@ public static class JsonDifferences
                 for (var i = 0; i < Math.Min(e.Count, a.Count); i++) Compare(e[i], a[i], $"{path}[{i}]", differences);
                 break;
             case JValue e when actual is JValue a:
-                if (!JToken.DeepEquals(e, a) && !SameInstant(e, a)) differences.Add($"{path}: {Show(e)} became {Show(a)}");
+                if (!JToken.DeepEquals(e, a) && !(IsTypedTimestamp(path) && SameInstant(e, a))) differences.Add($"{path}: {Show(e)} became {Show(a)}");
                 break;
             default:
                 differences.Add($"{path}: {expected.Type} became {actual.Type}");
                 break;
         }
     }
+
+    // The JSON names of the models' DateTimeOffset properties (accepted, at, expiresAt today).
+    private static readonly HashSet<string> TimestampProperties = typeof(Instance).Assembly.GetExportedTypes()
+        .SelectMany(t => t.GetProperties())
+        .Where(p => p.PropertyType == typeof(DateTimeOffset) || p.PropertyType == typeof(DateTimeOffset?))
+        .Select(p => p.GetCustomAttributes(typeof(Newtonsoft.Json.JsonPropertyAttribute), false).OfType<Newtonsoft.Json.JsonPropertyAttribute>().FirstOrDefault()?.PropertyName)
+        .Where(n => n is not null)
+        .Select(n => n!)
+        .ToHashSet(StringComparer.Ordinal);
+
+    private static bool IsTypedTimestamp(string path) => TimestampProperties.Contains(path.Substring(path.LastIndexOf('.') + 1));
 
     private static bool SameInstant(JValue expected, JValue actual) =>
         expected.Value is string e && actual.Value is string a &&

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
-using Snapshooter.Xunit;
 using Xunit;
 
 namespace Marketplace.Client.Tests.Contract;
@@ -11,14 +10,6 @@ public class ListExtensionInstancesTests : IClassFixture<RecordedApi>
     private readonly RecordedApi _api;
 
     public ListExtensionInstancesTests(RecordedApi api) => _api = api;
-
-    [Fact]
-    public async Task Parses_the_recorded_page()
-    {
-        var page = await _api.Client.ListExtensionInstancesAsync(RecordedApi.ExtensionId, limit: 100, offset: 0);
-
-        Snapshot.Match(page);
-    }
 
     [Fact]
     public async Task Keeps_the_platform_metadata_and_the_extension_meta_apart()

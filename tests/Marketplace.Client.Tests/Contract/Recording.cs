@@ -22,7 +22,7 @@ public sealed class Recording
         File = file;
         Name = Path.GetRelativePath(Directory, file).Replace('\\', '/')[..^".json".Length];
         Operation = Path.GetFileName(Path.GetDirectoryName(file))!;
-        Mapping = JObject.Parse(System.IO.File.ReadAllText(file));
+        Mapping = (JObject)ParseRaw(System.IO.File.ReadAllText(file));
         var path = (string?)Mapping.SelectToken("Request.Path.Matchers[0].Pattern") ?? throw Invalid("has no Request.Path matcher");
         ExtensionId = Regex.Match(path, "/extensions/([^/]+)/").Groups[1].Value;
         if (ExtensionId.Length == 0) throw Invalid($"has a path without an extension ID: {path}");
@@ -54,7 +54,17 @@ public sealed class Recording
 
     public string BodyText { get; }
 
-    public JToken Body => JToken.Parse(BodyText);
+    public JToken Body => ParseRaw(BodyText);
+
+    /// <summary>
+    /// JSON as text: strings stay strings. JToken.Parse's default turns date-looking strings into DateTime values, which
+    /// compare as instants and hide a client that rewrites them.
+    /// </summary>
+    public static JToken ParseRaw(string json)
+    {
+        using var reader = new Newtonsoft.Json.JsonTextReader(new System.IO.StringReader(json)) { DateParseHandling = Newtonsoft.Json.DateParseHandling.None };
+        return JToken.ReadFrom(reader);
+    }
 
     /// <summary>Why the recording departs from the spec on purpose; empty when it must conform.</summary>
     public IReadOnlyList<string> Tolerates { get; }

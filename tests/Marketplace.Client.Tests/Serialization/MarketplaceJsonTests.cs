@@ -10,17 +10,36 @@ namespace Marketplace.Client.Tests.Serialization;
 public class MarketplaceJsonTests
 {
     [Fact]
-    public void Timestamps_in_unknown_fields_keep_their_instant_and_offset_and_other_strings_stay_as_sent()
+    public void Strings_in_free_form_and_unknown_json_come_back_exactly_as_sent_date_looking_ones_included()
     {
-        var json = """{"id":"INS-1","suspendedAt":"2025-06-02T17:05:11.480+02:00","note":"2025-01-01","code":"0042"}""";
+        var json = """
+            {"id":"EXI-1","suspendedAt":"2025-06-02T17:05:11.480+02:00","renewedAt":"2025-03-14T09:26:53Z","note":"2025-01-01","code":"0042",
+             "configuration":{"renewal":"2025-03-14T09:26:53Z","window":["2025-03-14T09:26:53.1Z","2025-03-14"],"nested":{"at":"2025-03-14T09:26:53.000+00:00"}}}
+            """;
 
-        var written = JsonConvert.DeserializeObject<JObject>(
-            MarketplaceJson.Serialize(MarketplaceJson.Deserialize<Instance>(json)),
-            new JsonSerializerSettings { DateParseHandling = DateParseHandling.None })!;
+        var written = MarketplaceJson.Serialize(MarketplaceJson.Deserialize<Installation>(json));
 
-        Assert.Equal(new DateTimeOffset(2025, 6, 2, 17, 5, 11, 480, TimeSpan.FromHours(2)), DateTimeOffset.Parse((string)written["suspendedAt"]!, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.EndsWith("+02:00", (string)written["suspendedAt"]!, StringComparison.Ordinal);
-        Assert.Equal("2025-01-01", (string?)written["note"]);
-        Assert.Equal("0042", (string?)written["code"]);
+        Assert.True(JToken.DeepEquals(Reparse(json), Reparse(written)), written);
+        Assert.Contains("\"renewal\":\"2025-03-14T09:26:53Z\"", written, StringComparison.Ordinal);
+        Assert.Contains("\"renewedAt\":\"2025-03-14T09:26:53Z\"", written, StringComparison.Ordinal);
+        Assert.Contains("\"at\":\"2025-03-14T09:26:53.000+00:00\"", written, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Typed_timestamps_are_instants_with_their_offset()
+    {
+        var json = """{"id":"EXI-1","audit":{"created":{"at":"2025-06-02T17:05:11.480+02:00"}}}""";
+
+        var installation = MarketplaceJson.Deserialize<Installation>(json)!;
+
+        Assert.Equal(new DateTimeOffset(2025, 6, 2, 17, 5, 11, 480, TimeSpan.FromHours(2)), installation.Audit!.Created!.At);
+        Assert.Equal(TimeSpan.FromHours(2), installation.Audit.Created.At!.Value.Offset);
+    }
+
+    // The text as JSON without reading dates, so a rewritten string shows as a difference.
+    private static JToken Reparse(string json)
+    {
+        using var reader = new JsonTextReader(new System.IO.StringReader(json)) { DateParseHandling = DateParseHandling.None };
+        return JToken.ReadFrom(reader);
     }
 }
