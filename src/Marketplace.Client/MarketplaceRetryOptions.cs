@@ -20,7 +20,12 @@ public sealed class MarketplaceRetryOptions
     /// <summary>The longest backoff between two attempts. Default: 30 seconds.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The longest a server's <c>Retry-After</c> is honoured; a longer one is cut to this. Default: 60 seconds.</summary>
+    /// <summary>
+    /// The longest <c>Retry-After</c> the client waits out. A server that asks for longer (or for longer than is left of
+    /// the overall <see cref="MarketplaceClientOptions.Timeout"/>) is not retried early: its 429 or 503 surfaces at once as
+    /// <see cref="MarketplaceApiException"/>, with the requested wait in <see cref="MarketplaceApiException.RetryAfter"/>.
+    /// Default: 60 seconds.
+    /// </summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Shows the settings.</summary>

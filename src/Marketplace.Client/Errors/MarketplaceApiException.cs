@@ -62,6 +62,7 @@ public class MarketplaceApiException : Exception
         TraceId = problem.TraceId;
         Errors = problem.Errors;
         ResponseExcerpt = string.IsNullOrEmpty(response) ? null : Excerpt(response!, MaxExcerptLength);
+        RetryAfter = ReadRetryAfter(Headers);
     }
 
     /// <summary>The HTTP status code of the response.</summary>
@@ -91,9 +92,29 @@ public class MarketplaceApiException : Exception
     /// <summary>The response and content headers.</summary>
     public IReadOnlyDictionary<string, IEnumerable<string>> Headers { get; }
 
+    /// <summary>
+    /// How long the server asked to wait before trying again (its <c>Retry-After</c>, seconds or a date, counted from when
+    /// the response arrived), or <see langword="null"/> when it did not say. Set on a 429 or 503 whose wait was longer than
+    /// the client would wait for you (<see cref="MarketplaceRetryOptions.MaxRetryAfter"/>, or what was left of the timeout).
+    /// </summary>
+    public TimeSpan? RetryAfter { get; }
+
     // A page that contradicts the ones before it: the response was readable, but the collection is not.
     internal static MarketplaceApiException PagingViolation(string message) =>
         new(message, 200, response: null, new Dictionary<string, IEnumerable<string>>(), innerException: null);
+
+    private static TimeSpan? ReadRetryAfter(IReadOnlyDictionary<string, IEnumerable<string>> headers)
+    {
+        var value = headers.FirstOrDefault(h => string.Equals(h.Key, "Retry-After", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault()?.Trim();
+        if (string.IsNullOrEmpty(value)) return null;
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(Math.Min(seconds, int.MaxValue));
+        if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+        return null;
+    }
 
     private static string ComposeMessage(
         string message,
@@ -127,6 +148,8 @@ public class MarketplaceApiException : Exception
             }
         }
 
+        if (headers is not null && ReadRetryAfter(headers) is { } retryAfter)
+            text.Append("The server asks to wait ").Append(Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture)).Append(" s before retrying (RetryAfter). ");
         if (problem.TraceId is not null) text.Append("Trace id: ").Append(problem.TraceId).Append('.');
         return text.ToString().TrimEnd();
     }

@@ -19,6 +19,13 @@ namespace Marketplace.Client.Http;
 /// server that sends headers and then stalls, is an attempt that failed (and is retried) instead of a hang
 /// or an <see cref="System.IO.IOException"/> deep in the JSON reader. Pages are at most 100 items, so holding one in memory is cheap.
 /// </summary>
+/// <remarks>
+/// <c>Retry-After</c> is obeyed, never shortened: a wait the server asks for beyond <see cref="MarketplaceRetryOptions.MaxRetryAfter"/>
+/// or beyond what is left of the overall timeout is not waited at all (the 429 or 503 goes back to the caller, as
+/// <see cref="MarketplaceApiException.RetryAfter"/>), and a small jitter goes on top so that throttled clients do not
+/// all return at the same instant. What one request learns is shared: until the server's <c>Retry-After</c> has
+/// passed, no other request of this client (a prefetched page, say) is sent either.
+/// </remarks>
 internal sealed class ResilienceHandler : DelegatingHandler
 {
     private static readonly Action<ILogger, string, string, int, long, int, Exception?> LogAttempt = LoggerMessage.Define<string, string, int, long, int>(
@@ -31,6 +38,9 @@ internal sealed class ResilienceHandler : DelegatingHandler
     private readonly ILogger _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _retryPipeline;
     private readonly ResiliencePipeline<HttpResponseMessage> _singleAttemptPipeline;
+
+    // UTC ticks until which the server asked this client to hold off (Retry-After on a 429 or 503); 0 when it did not.
+    private long _throttledUntilTicks;
 
     public ResilienceHandler(MarketplaceClientOptions options, ILogger? logger)
     {
@@ -51,6 +61,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
         var pipeline = idempotent ? _retryPipeline : _singleAttemptPipeline;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
+        // HttpClient's overall timeout runs from about here; a wait that would outlast it is not worth starting.
+        context.Properties.Set(DeadlineKey, DateTimeOffset.UtcNow + _options.Timeout);
         try
         {
             var outcome = await pipeline.ExecuteOutcomeAsync(
@@ -86,6 +98,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
 
     private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Marketplace.Request");
     private static readonly ResiliencePropertyKey<int> AttemptKey = new("Marketplace.Attempt");
+    private static readonly ResiliencePropertyKey<DateTimeOffset> DeadlineKey = new("Marketplace.Deadline");
 
     private static int Attempts(ResilienceContext context) => context.Properties.GetValue(AttemptKey, 0);
 
@@ -94,9 +107,11 @@ internal sealed class ResilienceHandler : DelegatingHandler
         var request = context.Properties.GetValue(RequestKey, null!);
         var attempt = Attempts(context) + 1;
         context.Properties.Set(AttemptKey, attempt);
+        await HoldOffWhileThrottledAsync(context).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
 
         var response = await base.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
+        NoteThrottling(response);
         try
         {
             await LoadBodyAsync(response, _options.MaxResponseBytes, context.CancellationToken).ConfigureAwait(false);
@@ -116,6 +131,29 @@ internal sealed class ResilienceHandler : DelegatingHandler
         var elapsedMs = (long)((Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency);
         LogAttempt(_logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode, elapsedMs, attempt, null);
         return response;
+    }
+
+    // Another request of this client was told to wait: this one waits for the same moment instead of adding to the load,
+    // as long as that fits the caller's budget (otherwise it goes ahead and gets its own answer).
+    private async Task HoldOffWhileThrottledAsync(ResilienceContext context)
+    {
+        var until = new DateTimeOffset(Interlocked.Read(ref _throttledUntilTicks), TimeSpan.Zero);
+        var wait = until - DateTimeOffset.UtcNow;
+        if (wait <= TimeSpan.Zero || wait > _options.Retry.MaxRetryAfter || until > context.Properties.GetValue(DeadlineKey, DateTimeOffset.MaxValue)) return;
+        await Task.Delay(wait + Jitter(wait), context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private void NoteThrottling(HttpResponseMessage response)
+    {
+        if ((int)response.StatusCode is not (429 or 503) || RequestedWait(response) is not { } wait || wait <= TimeSpan.Zero) return;
+        var until = (DateTimeOffset.UtcNow + wait).UtcTicks;
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _throttledUntilTicks);
+            if (current >= until) return;
+        }
+        while (Interlocked.CompareExchange(ref _throttledUntilTicks, until, current) != current);
     }
 
     private static async Task LoadBodyAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
@@ -145,13 +183,14 @@ internal sealed class ResilienceHandler : DelegatingHandler
         UseJitter = true,
         Delay = retry.BaseDelay,
         MaxDelay = retry.MaxDelay,
-        ShouldHandle = static args => new ValueTask<bool>(args.Outcome switch
+        ShouldHandle = args => new ValueTask<bool>(args.Outcome switch
         {
             { Exception: HttpRequestException or TimeoutRejectedException } => true,
-            { Result: { } response } => IsTransient(response.StatusCode),
+            { Result: { } response } => IsTransient(response.StatusCode) && WaitFits(RequestedWait(response), retry, args.Context),
             _ => false,
         }),
-        DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result, retry.MaxRetryAfter)),
+        // The server's Retry-After, never less, plus a little jitter; none: Polly's exponential backoff with jitter.
+        DelayGenerator = args => new ValueTask<TimeSpan?>(RequestedWait(args.Outcome.Result) is { } wait ? wait + Jitter(wait) : null),
         OnRetry = args =>
         {
             var request = args.Context.Properties.GetValue(RequestKey, null!);
@@ -164,16 +203,30 @@ internal sealed class ResilienceHandler : DelegatingHandler
 
     internal static bool IsTransient(HttpStatusCode status) => (int)status is 408 or 429 or 500 or 502 or 503 or 504;
 
-    // Retry-After is either seconds or an HTTP date; either is honoured up to the cap. None: Polly's backoff decides.
-    internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan cap)
+    // A wait the server asks for is either obeyed in full or not at all: beyond the cap, or beyond what is left of the
+    // overall timeout, the response goes back to the caller (MarketplaceApiException.RetryAfter says how long to wait).
+    private static bool WaitFits(TimeSpan? wait, MarketplaceRetryOptions retry, ResilienceContext context) =>
+        wait is not { } requested
+        || (requested <= retry.MaxRetryAfter && DateTimeOffset.UtcNow + requested < context.Properties.GetValue(DeadlineKey, DateTimeOffset.MaxValue));
+
+    // Retry-After is either seconds or an HTTP date. Null when there is none.
+    internal static TimeSpan? RequestedWait(HttpResponseMessage? response)
     {
         var header = response?.Headers.RetryAfter;
         if (header is null) return null;
         var wait = header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : (TimeSpan?)null);
-        if (wait is null) return null;
-        if (wait < TimeSpan.Zero) return TimeSpan.Zero;
-        return wait > cap ? cap : wait;
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
+
+    // Up to a tenth of the wait (at most a second) on top of it, so clients throttled together do not return together.
+#if NET6_0_OR_GREATER
+    private static TimeSpan Jitter(TimeSpan wait) => TimeSpan.FromTicks((long)(Math.Min(wait.Ticks / 10, TimeSpan.TicksPerSecond) * Random.Shared.NextDouble()));
+#else
+    [ThreadStatic] private static Random? _random;
+
+    private static TimeSpan Jitter(TimeSpan wait) =>
+        TimeSpan.FromTicks((long)(Math.Min(wait.Ticks / 10, TimeSpan.TicksPerSecond) * (_random ??= new Random(Guid.NewGuid().GetHashCode())).NextDouble()));
+#endif
 
     private static Exception Rethrow(Exception exception)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -47,12 +48,65 @@ public class RetryTests : IDisposable
     [Fact]
     public async Task A_retry_after_date_is_honoured_too()
     {
-        FirstThen(Response.Create().WithStatusCode(503).WithHeader("Retry-After", DateTimeOffset.UtcNow.AddSeconds(-5).ToString("R")), Ok());
+        // HTTP dates have whole seconds: two seconds ahead is a wait of one to two seconds.
+        FirstThen(Response.Create().WithStatusCode(503).WithHeader("Retry-After", DateTimeOffset.UtcNow.AddSeconds(2).ToString("R")), Ok());
         using var client = _api.CreateClient();
+        var clock = Stopwatch.StartNew();
 
         await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
 
         Assert.Equal(2, _api.RequestCount(StubApi.InstancesPath));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"Retry-After as a date was not honoured ({clock.Elapsed}).");
+    }
+
+    [Fact]
+    public async Task A_retry_after_beyond_the_cap_is_not_waited_and_surfaces_the_429_with_the_wait_asked_for()
+    {
+        FirstThen(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "120")
+            .WithHeader("Content-Type", "application/problem+json").WithBody("""{"title":"Too many requests","status":429,"traceId":"00-abc-def-01"}"""), Ok());
+        using var client = _api.CreateClient(o => o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(60));
+        var clock = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Equal(429, error.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
+        Assert.Contains("wait 120 s", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the client waited for a Retry-After it would not honour ({clock.Elapsed})");
+    }
+
+    [Fact]
+    public async Task A_retry_after_beyond_the_time_left_is_not_waited_either()
+    {
+        FirstThen(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "10"), Ok());
+        using var client = _api.CreateClient(o => o.Timeout = TimeSpan.FromSeconds(5));
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Equal(503, error.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(10), error.RetryAfter);
+        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task Once_the_server_says_wait_no_other_request_of_the_client_goes_out_before_then()
+    {
+        const string Other = "/public/v1/integration/extensions/EXT-0000-0000-0002/instances";
+        FirstThen(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1"), Ok());
+        _api.Serve(Other, Page);
+        using var client = _api.CreateClient();
+
+        var throttled = client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        var told = DateTime.UtcNow;
+        while (_api.RequestCount(StubApi.InstancesPath) == 0) await Task.Delay(10);
+        await Task.Delay(100); // the 429 has reached the client
+        await client.ListExtensionInstancesAsync("EXT-0000-0000-0002");
+        await throttled;
+
+        var first429 = _api.Server.LogEntries.First(e => e.RequestMessage!.Path == StubApi.InstancesPath).RequestMessage!.DateTime;
+        var other = _api.Server.LogEntries.Single(e => e.RequestMessage!.Path == Other).RequestMessage!.DateTime;
+        Assert.True(other - first429 >= TimeSpan.FromSeconds(0.9), $"another request went out {(other - first429).TotalMilliseconds:0} ms after the server said wait 1 s (test started {told:O})");
     }
 
     [Fact]
