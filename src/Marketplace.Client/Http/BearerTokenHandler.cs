@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Reflection;
@@ -7,8 +10,11 @@ using System.Threading.Tasks;
 namespace Marketplace.Client.Http;
 
 /// <summary>
-/// Adds <c>Authorization: Bearer</c> and <c>User-Agent: Marketplace.Client/&lt;version&gt;</c> to every request.
-/// The token lives only here and in the header; nothing logs or prints either.
+/// Adds <c>Authorization: Bearer</c> and <c>User-Agent: Marketplace.Client/&lt;version&gt;</c> to every request, and
+/// takes the token back out of what the server answers: a server or proxy that echoes it (a 401 whose detail repeats
+/// it, a <c>WWW-Authenticate</c> header) must not put it into an exception, its headers or a log line. The pattern
+/// based redaction in <see cref="Secrets"/> knows the platform's token shapes; this handler knows the exact token,
+/// whatever its shape.
 /// </summary>
 internal sealed class BearerTokenHandler : DelegatingHandler
 {
@@ -17,14 +23,76 @@ internal sealed class BearerTokenHandler : DelegatingHandler
         (typeof(BearerTokenHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0")
             .Split('+')[0]);
 
+    private const string Mask = "***";
+
     private readonly AuthenticationHeaderValue _authorization;
+    private readonly string[] _forms;
 
-    public BearerTokenHandler(string token) => _authorization = new AuthenticationHeaderValue("Bearer", token);
+    public BearerTokenHandler(string token)
+    {
+        _authorization = new AuthenticationHeaderValue("Bearer", token);
+        // The token as sent, and as it reads when a server echoes it URL-encoded.
+        _forms = new[] { token, Uri.EscapeDataString(token) }.Distinct(StringComparer.Ordinal).OrderByDescending(f => f.Length).ToArray();
+    }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = _authorization;
         if (request.Headers.UserAgent.Count == 0) request.Headers.UserAgent.Add(UserAgent);
-        return base.SendAsync(request, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            RedactHeaders(response.Headers);
+            if (response.Content is not null)
+            {
+                RedactHeaders(response.Content.Headers);
+                // Only an error's body becomes text the client shows (problem details, an excerpt); a success is parsed.
+                // The body is already in memory (ResilienceHandler loads it within its attempt).
+                if (!response.IsSuccessStatusCode) await RedactBodyAsync(response).ConfigureAwait(false);
+            }
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private string? Redact(string text)
+    {
+        var result = text;
+        foreach (var form in _forms) result = result.Replace(form, Mask);
+        return ReferenceEquals(result, text) || result == text ? null : result;
+    }
+
+    private void RedactHeaders(HttpHeaders headers)
+    {
+        List<(string Name, string[] Values)>? changed = null;
+        foreach (var header in headers)
+        {
+            var values = header.Value.ToArray();
+            var redacted = values.Select(v => Redact(v) ?? v).ToArray();
+            if (!values.SequenceEqual(redacted, StringComparer.Ordinal)) (changed ??= new()).Add((header.Key, redacted));
+        }
+        if (changed is null) return;
+        foreach (var (name, values) in changed)
+        {
+            headers.Remove(name);
+            headers.TryAddWithoutValidation(name, values);
+        }
+    }
+
+    private async Task RedactBodyAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        if (Redact(body) is not { } redacted) return;
+        var original = response.Content;
+        var replacement = new StringContent(redacted);
+        replacement.Headers.Clear();
+        foreach (var header in original.Headers.Where(h => !string.Equals(h.Key, "Content-Length", StringComparison.OrdinalIgnoreCase)))
+            replacement.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        response.Content = replacement;
+        original.Dispose();
     }
 }

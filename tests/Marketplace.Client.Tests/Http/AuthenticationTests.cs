@@ -82,4 +82,29 @@ public class AuthenticationTests : IDisposable
         Assert.DoesNotContain("/", segments[5], StringComparison.Ordinal);
         Assert.False(request.Query?.ContainsKey("y") ?? false);
     }
+    [Fact]
+    public async Task A_token_of_no_known_shape_that_the_server_echoes_is_redacted_everywhere_the_client_reports_it()
+    {
+        const string token = "opaque-S3cr3t/value+with=odd~chars";
+        var encoded = Uri.EscapeDataString(token);
+        _api.Server.Given(WireMock.RequestBuilders.Request.Create().UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(401)
+                .WithHeader("Content-Type", "application/problem+json")
+                .WithHeader("WWW-Authenticate", $"Bearer error=\"invalid_token\", token=\"{token}\"")
+                .WithHeader("X-Echo", encoded)
+                .WithBody($$"""{"title":"Unauthorized","status":401,"detail":"The token {{token}} is not valid.","errors":{"token":["{{token}} expired"]},"echo":"{{encoded}}","traceId":"00-1"}"""));
+        using var client = _api.CreateClient(o => o.Token = token);
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        var everything = string.Join("\n", new[] { error.Message, error.ToString(), error.Detail, error.ResponseExcerpt }
+            .Concat(error.Errors.Select(e => e.ToString()))
+            .Concat(error.Headers.SelectMany(h => h.Value.Select(v => h.Key + ": " + v))));
+        Assert.DoesNotContain(token, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(encoded, everything, StringComparison.Ordinal);
+        Assert.Equal("The token *** is not valid.", error.Detail);
+        Assert.Contains("token=\"***\"", error.Headers["WWW-Authenticate"].Single(), StringComparison.Ordinal);
+        Assert.Equal(401, error.StatusCode);
+        Assert.Equal("00-1", error.TraceId);
+    }
 }
