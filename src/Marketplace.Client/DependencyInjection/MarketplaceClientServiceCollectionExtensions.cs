@@ -32,6 +32,9 @@ public static class MarketplaceClientServiceCollectionExtensions
 
         var builder = services.AddHttpClient(HttpClientName)
             .ConfigureHttpClient((provider, http) => MarketplaceHttp.Configure(http, ValidOptions(provider)))
+            // The same primary handler as the options constructor's: without it the factory's default would not
+            // decompress gzip or deflate responses.
+            .ConfigurePrimaryHttpMessageHandler(MarketplaceHttp.CreatePrimaryHandler)
             .ConfigureAdditionalHttpMessageHandlers((handlers, provider) =>
             {
                 foreach (var handler in MarketplaceHttp.CreateHandlers(ValidOptions(provider), provider.GetService<ILoggerFactory>()))

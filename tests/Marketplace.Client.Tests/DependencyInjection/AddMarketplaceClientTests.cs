@@ -53,6 +53,29 @@ public class AddMarketplaceClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Compressed_responses_are_read_on_the_registered_client_as_on_the_options_client()
+    {
+        byte[] gzip;
+        using (var buffer = new System.IO.MemoryStream())
+        {
+            using (var zip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+                zip.Write(System.Text.Encoding.UTF8.GetBytes(Page));
+            gzip = buffer.ToArray();
+        }
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithHeader("Content-Encoding", "gzip").WithBody(gzip));
+        using var services = Services(Configure);
+        using var direct = _api.CreateClient();
+
+        var viaDi = await services.GetRequiredService<IMarketplaceClient>().ListExtensionInstancesAsync(StubApi.ExtensionId);
+        var viaOptions = await direct.ListExtensionInstancesAsync(StubApi.ExtensionId);
+
+        Assert.Equal("INS-6587-4477-5207-8032", viaDi.Data!.Single().Id);
+        Assert.Equal("INS-6587-4477-5207-8032", viaOptions.Data!.Single().Id);
+        Assert.All(_api.Server.LogEntries, e => Assert.Contains("gzip", e.RequestMessage!.Headers!["Accept-Encoding"].Single(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Retries_are_logged_as_warnings()
     {
         _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).InScenario("s").WillSetStateTo("ok")
