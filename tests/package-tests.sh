@@ -5,8 +5,8 @@
 #  - layout: lib/netstandard2.0 and lib/net10.0 with XML docs, the README, a repository element with the commit
 #  - consume: a console app outside the repository, referencing the package by version from a local feed
 #    (dependencies from the registry), lists the recorded instances; the .snupkg embeds the generated source
-#  - regenerate: in a copy of the repository, a build with no change does not regenerate, a description edit
-#    does, a new property in a fragment reaches the built assembly, a new list fragment fails the build until it is
+#  - regenerate: in a copy of the repository, a build with no change does not run the generation step, an NSwag
+#    upgrade and a description edit do, a new property in a fragment reaches the built assembly, a new list fragment fails the build until it is
 #    named (saying which overlay action to add) and then gets paging, RQL and its interface members by generation
 #    (tests/RegenerationCheck drives it through 250 items), and a conflicting redefinition of a shared component
 #    fails the build naming the component and both files
@@ -68,17 +68,34 @@ run consume consume
 
 copy=$work/regen
 git -C "$repo" ls-files -z | (cd "$repo" && xargs -0 cp --parents -t "$(mkdir -p "$copy" && echo "$copy")")
-build_copy() { dotnet build "$copy/src/Marketplace.Client/Marketplace.Client.csproj" -f net10.0 -c Debug; }
+build_copy() { dotnet build "$copy/src/Marketplace.Client/Marketplace.Client.csproj" -f net10.0 -c Debug "$@"; }
+# The generation target announces itself at normal verbosity; whether a build regenerated is read from that, not from
+# the generated file's timestamp (NSwag does not rewrite an unchanged file, so a timestamp proves nothing).
+generation_message="Marketplace.Client: generating the client from"
 generated="$copy/src/Marketplace.Client/obj/Debug/net10.0/MarketplaceClient.g.cs"
 
 no_change_no_regeneration() {
-  build_copy || return 1
-  local before; before=$(stat -c %Y "$generated")
-  sleep 1
+  build_copy | tee "$work/first-build.log" || return 1
+  grep -q "$generation_message" "$work/first-build.log" || { echo "the first build of the copy did not generate"; return 1; }
   build_copy | tee "$work/second-build.log" || return 1
-  [ "$(stat -c %Y "$generated")" = "$before" ] || { echo "a build with no change rewrote $generated"; return 1; }
+  if grep -q "$generation_message" "$work/second-build.log"; then echo "a build with no change ran the generation step again"; return 1; fi
 }
 run no-change-no-regeneration no_change_no_regeneration
+
+generator_upgrade_regenerates() {
+  # An NSwag.MSBuild upgrade changes only the tool's path (its version folder); a copy of the tool under another version
+  # stands in for one. No file of the repository changes.
+  local current; current=$(dotnet msbuild "$copy/src/Marketplace.Client/Marketplace.Client.csproj" -getProperty:NSwagExe_Net100 -p:TargetFramework=net10.0 | sed -E 's/^dotnet "(.*)"$/\1/')
+  [ -f "$current" ] || { echo "cannot find the NSwag tool: '$current'"; return 1; }
+  local upgraded="$work/packages/nswag.msbuild/99.0.0/tools/Net100"
+  mkdir -p "$upgraded" && cp -r "$(dirname "$current")"/. "$upgraded"/ || return 1
+  build_copy -p:NSwagExe_Net100="dotnet \"$upgraded/dotnet-nswag.dll\"" | tee "$work/upgrade-build.log" || return 1
+  grep -q "$generation_message" "$work/upgrade-build.log" || { echo "a new NSwag version did not regenerate the client"; return 1; }
+  build_copy -p:NSwagExe_Net100="dotnet \"$upgraded/dotnet-nswag.dll\"" | tee "$work/upgrade-again.log" || return 1
+  if grep -q "$generation_message" "$work/upgrade-again.log"; then echo "the same new version regenerated again"; return 1; fi
+  build_copy >/dev/null || return 1
+}
+run generator-upgrade-regenerates generator_upgrade_regenerates
 
 description_edit_regenerates() {
   local before; before=$(md5sum < "$generated")
@@ -117,6 +134,22 @@ new_list_fragment_gets_the_collection_surface() {
   dotnet run --project "$copy/tests/RegenerationCheck/RegenerationCheck.csproj"
 }
 run new-list-fragment-gets-the-collection-surface new_list_fragment_gets_the_collection_surface
+
+enum_values_added_anywhere_keep_numbers_and_never_break_the_build() {
+  local kinds; kinds=$(echo "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/EnumKinds.g.cs)
+  local running; running=$(grep -o 'Running = [0-9]*' $kinds | head -1)
+  [ -n "$running" ] || { echo "no InstanceStatusKind.Running in $kinds"; return 1; }
+  # New values first in the list, and values whose names collide with the struct's and the Kind enum's members
+  # (in every fragment that defines Instance, so they stay identical).
+  sed -i 's/"status":{"enum":\["Connecting","Disconnected","Running","Deleted"\]/"status":{"enum":["Suspended","Unknown","Kind","IsKnown","KnownValues","JsonConverter","InstanceStatus","Connecting","Disconnected","Running","Deleted"]/' \
+    "$copy"/openapi/list-*.json
+  grep -q '"Suspended","Unknown","Kind"' "$copy/openapi/list-extension-instances.json" || { echo "the fragment edit did not apply"; return 1; }
+  build_copy || return 1
+  grep -q "$running," $kinds || { echo "InstanceStatusKind.Running is no longer '$running'"; grep -A30 'enum InstanceStatusKind' $kinds; return 1; }
+  grep -q 'UnknownValue = ' $kinds && grep -q 'KindValue = ' $kinds && grep -q 'InstanceStatusValue = ' $kinds \
+    || { echo "colliding names were not mapped"; grep -A40 'enum InstanceStatusKind' $kinds; return 1; }
+}
+run enum-values-added-anywhere-keep-numbers-and-never-break-the-build enum_values_added_anywhere_keep_numbers_and_never_break_the_build
 
 conflict_fails_the_build() {
   sed -i 's/"ExtensionRef":{"type":"object","properties":{"id":{"type":"string"}/"ExtensionRef":{"type":"object","properties":{"id":{"type":"integer"}/' \

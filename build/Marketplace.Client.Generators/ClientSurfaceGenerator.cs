@@ -51,6 +51,18 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
 
         var fields = context.CompilationProvider.Select(static (compilation, cancellationToken) => new Result(FieldPathWriter.Write(compilation, cancellationToken)));
         context.RegisterSourceOutput(fields, static (output, result) => output.AddSource("Fields.g.cs", SourceText.From(result.Source!, Encoding.UTF8)));
+
+        var kinds = context.CompilationProvider.Select(static (compilation, cancellationToken) =>
+        {
+            var (source, collisions) = EnumKindWriter.Write(compilation, cancellationToken);
+            return new Result(source, collisions);
+        });
+        context.RegisterSourceOutput(kinds, static (output, result) =>
+        {
+            foreach (var collision in result.Problems)
+                output.ReportDiagnostic(Diagnostic.Create(EnumKindWriter.Collision, Location.None, collision.Split('\u001f')));
+            output.AddSource("EnumKinds.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
+        });
     }
 
     private static Result Build(Compilation compilation, CancellationToken cancellationToken)
@@ -63,11 +75,19 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
 
     private sealed class Result : IEquatable<Result>
     {
-        public Result(string? source) => Source = source;
+        public Result(string? source, IReadOnlyList<string>? problems = null)
+        {
+            Source = source;
+            Problems = problems ?? Array.Empty<string>();
+        }
 
         public string? Source { get; }
 
-        public bool Equals(Result? other) => other is not null && string.Equals(Source, other.Source, StringComparison.Ordinal);
+        /// <summary>Diagnostic arguments, each joined with U+001F.</summary>
+        public IReadOnlyList<string> Problems { get; }
+
+        public bool Equals(Result? other) =>
+            other is not null && string.Equals(Source, other.Source, StringComparison.Ordinal) && Problems.SequenceEqual(other.Problems, StringComparer.Ordinal);
 
         public override bool Equals(object? obj) => Equals(obj as Result);
 

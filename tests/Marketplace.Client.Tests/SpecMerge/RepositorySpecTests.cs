@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -69,8 +70,25 @@ public class RepositorySpecTests
     }
 
     [Fact]
-    public void The_merged_spec_is_the_same_bytes_on_every_run()
+    public void The_merged_spec_does_not_depend_on_the_order_the_fragments_are_given_in()
     {
-        Assert.Equal(MergedSpec().ToString(), MergedSpec().ToString());
+        var overlay = JObject.Parse(File.ReadAllText(Path.Combine(SpecDirectory, "overlay.json")));
+        var fragments = Directory.GetFiles(SpecDirectory, "*.json")
+            .Where(f => Path.GetFileName(f) != "overlay.json")
+            .Select(f => SpecFragment.Parse(Path.GetFileName(f), File.ReadAllText(f)))
+            .ToList();
+        Assert.True(fragments.Count >= 2);
+
+        var outputs = Permutations(fragments)
+            .Select(order => SpecBuilder.Build(order.Select(f => new SpecFragment(f.Name, (JObject)f.Document.DeepClone())), ("overlay.json", (JObject)overlay.DeepClone())))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Single(outputs);
     }
+
+    private static IEnumerable<IReadOnlyList<T>> Permutations<T>(IReadOnlyList<T> items) =>
+        items.Count <= 1
+            ? new[] { items }
+            : items.SelectMany((item, i) => Permutations(items.Where((_, j) => j != i).ToList()).Select(rest => (IReadOnlyList<T>)new[] { item }.Concat(rest).ToList()));
 }
