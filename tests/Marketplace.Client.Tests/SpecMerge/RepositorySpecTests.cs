@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -68,27 +67,4 @@ public class RepositorySpecTests
         Assert.True(File.Exists(built), $"The build wrote no merged spec at {built}.");
         Assert.Equal(File.ReadAllText(built), Marketplace.Client.Tests.Contract.ContractSpec.MergedJson());
     }
-
-    [Fact]
-    public void The_merged_spec_does_not_depend_on_the_order_the_fragments_are_given_in()
-    {
-        var overlay = JObject.Parse(File.ReadAllText(Path.Combine(SpecDirectory, "overlay.json")));
-        var fragments = Directory.GetFiles(SpecDirectory, "*.json")
-            .Where(f => Path.GetFileName(f) != "overlay.json")
-            .Select(f => SpecFragment.Parse(Path.GetFileName(f), File.ReadAllText(f)))
-            .ToList();
-        Assert.True(fragments.Count >= 2);
-
-        var outputs = Permutations(fragments)
-            .Select(order => SpecBuilder.Build(order.Select(f => new SpecFragment(f.Name, (JObject)f.Document.DeepClone())), ("overlay.json", (JObject)overlay.DeepClone())))
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-
-        Assert.Single(outputs);
-    }
-
-    private static IEnumerable<IReadOnlyList<T>> Permutations<T>(IReadOnlyList<T> items) =>
-        items.Count <= 1
-            ? new[] { items }
-            : items.SelectMany((item, i) => Permutations(items.Where((_, j) => j != i).ToList()).Select(rest => (IReadOnlyList<T>)new[] { item }.Concat(rest).ToList()));
 }
