@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Marketplace.Client;
 using Marketplace.Client.Http;
 using Microsoft.Extensions.Logging;
@@ -14,21 +15,30 @@ public static class MarketplaceClientServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="IMarketplaceClient"/> and <see cref="MarketplaceClient"/> (transient, over pooled
-    /// handlers from <c>IHttpClientFactory</c>) with the same token, retries, timeouts and logging as
+    /// handlers from <c>IHttpClientFactory</c>) with the same token, retries, timeouts, decompression and logging as
     /// <see cref="MarketplaceClient(MarketplaceClientOptions, ILoggerFactory)"/>. Options come from
-    /// <see cref="IOptions{TOptions}"/> of <see cref="MarketplaceClientOptions"/>: <paramref name="configure"/>,
-    /// and anything else that configures them (e.g. <c>services.Configure&lt;MarketplaceClientOptions&gt;(config.GetSection("Marketplace"))</c>).
+    /// <see cref="IOptionsMonitor{TOptions}"/> of <see cref="MarketplaceClientOptions"/>: <paramref name="configure"/>,
+    /// and anything else that configures them (e.g. <c>services.Configure&lt;MarketplaceClientOptions&gt;(config.GetSection("Marketplace"))</c>);
+    /// a token or setting reloaded from configuration is used from the next request (or the next client) on.
     /// Logging goes to the registered <see cref="ILoggerFactory"/>, category <c>Marketplace.Client</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options in code; optional.</param>
     /// <returns>The HTTP client builder, to add handlers of your own.</returns>
-    /// <remarks>Invalid options (no token, a non-https base URI) throw <see cref="InvalidOperationException"/> when the client is resolved, before any request.</remarks>
+    /// <remarks>
+    /// Calling it again (a library and the application both do, say) only adds <paramref name="configure"/>: the
+    /// pipeline is registered once, so retries and timeouts never nest. Invalid options (no token, a non-https base URI)
+    /// throw <see cref="InvalidOperationException"/> when the client is resolved, before any request.
+    /// </remarks>
     public static IHttpClientBuilder AddMarketplaceClient(this IServiceCollection services, Action<MarketplaceClientOptions>? configure = null)
     {
         if (services is null) throw new ArgumentNullException(nameof(services));
         services.AddOptions<MarketplaceClientOptions>();
         if (configure is not null) services.Configure(configure);
+
+        // Registered before: the named client already has its handlers, so adding them again would nest the retries.
+        if (services.Any(d => d.ServiceType == typeof(Registration))) return services.AddHttpClient(HttpClientName);
+        services.AddSingleton<Registration>();
 
         var builder = services.AddHttpClient(HttpClientName)
             .ConfigureHttpClient((provider, http) => MarketplaceHttp.Configure(http, ValidOptions(provider)))
@@ -37,7 +47,9 @@ public static class MarketplaceClientServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(MarketplaceHttp.CreatePrimaryHandler)
             .ConfigureAdditionalHttpMessageHandlers((handlers, provider) =>
             {
-                foreach (var handler in MarketplaceHttp.CreateHandlers(ValidOptions(provider), provider.GetService<ILoggerFactory>()))
+                var monitor = provider.GetRequiredService<IOptionsMonitor<MarketplaceClientOptions>>();
+                // The token is read for each request, so a reloaded one is used without waiting for new handlers.
+                foreach (var handler in MarketplaceHttp.CreateHandlers(ValidOptions(provider), provider.GetService<ILoggerFactory>(), () => monitor.CurrentValue.Token))
                     handlers.Add(handler);
             });
         builder.AddTypedClient<IMarketplaceClient>((http, provider) => new MarketplaceClient(http, ValidOptions(provider)));
@@ -47,8 +59,13 @@ public static class MarketplaceClientServiceCollectionExtensions
 
     private static MarketplaceClientOptions ValidOptions(IServiceProvider provider)
     {
-        var options = provider.GetRequiredService<IOptions<MarketplaceClientOptions>>().Value;
+        var options = provider.GetRequiredService<IOptionsMonitor<MarketplaceClientOptions>>().CurrentValue;
         MarketplaceHttp.Validate(options);
         return options;
+    }
+
+    // Marks a service collection that already has the client's pipeline.
+    private sealed class Registration
+    {
     }
 }

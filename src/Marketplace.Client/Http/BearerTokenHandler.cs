@@ -25,30 +25,35 @@ internal sealed class BearerTokenHandler : DelegatingHandler
 
     private const string Mask = "***";
 
-    private readonly AuthenticationHeaderValue _authorization;
-    private readonly string[] _forms;
+    private readonly Func<string?> _token;
+    private TokenState? _current;
 
-    public BearerTokenHandler(string token)
-    {
-        _authorization = new AuthenticationHeaderValue("Bearer", token);
-        // The token as sent, and as it reads when a server echoes it URL-encoded.
-        _forms = new[] { token, Uri.EscapeDataString(token) }.Distinct(StringComparer.Ordinal).OrderByDescending(f => f.Length).ToArray();
-    }
+    // The token source is asked before each request: a token reloaded from configuration is used at once.
+    public BearerTokenHandler(Func<string?> token) => _token = token;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        request.Headers.Authorization = _authorization;
+        var token = _token();
+        var current = Volatile.Read(ref _current);
+        if (current is null || !string.Equals(current.Token, token, StringComparison.Ordinal))
+        {
+            MarketplaceHttp.ValidateToken(token);
+            current = new TokenState(token!);
+            Volatile.Write(ref _current, current);
+        }
+        var redact = current.Forms;
+        request.Headers.Authorization = current.Header;
         if (request.Headers.UserAgent.Count == 0) request.Headers.UserAgent.Add(UserAgent);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         try
         {
-            RedactHeaders(response.Headers);
+            RedactHeaders(response.Headers, redact);
             if (response.Content is not null)
             {
-                RedactHeaders(response.Content.Headers);
+                RedactHeaders(response.Content.Headers, redact);
                 // Only an error's body becomes text the client shows (problem details, an excerpt); a success is parsed.
                 // The body is already in memory (ResilienceHandler loads it within its attempt).
-                if (!response.IsSuccessStatusCode) await RedactBodyAsync(response).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode) await RedactBodyAsync(response, redact).ConfigureAwait(false);
             }
             return response;
         }
@@ -59,20 +64,20 @@ internal sealed class BearerTokenHandler : DelegatingHandler
         }
     }
 
-    private string? Redact(string text)
+    private static string? Redact(string text, string[] forms)
     {
         var result = text;
-        foreach (var form in _forms) result = result.Replace(form, Mask);
+        foreach (var form in forms) result = result.Replace(form, Mask);
         return ReferenceEquals(result, text) || result == text ? null : result;
     }
 
-    private void RedactHeaders(HttpHeaders headers)
+    private static void RedactHeaders(HttpHeaders headers, string[] forms)
     {
         List<(string Name, string[] Values)>? changed = null;
         foreach (var header in headers)
         {
             var values = header.Value.ToArray();
-            var redacted = values.Select(v => Redact(v) ?? v).ToArray();
+            var redacted = values.Select(v => Redact(v, forms) ?? v).ToArray();
             if (!values.SequenceEqual(redacted, StringComparer.Ordinal)) (changed ??= new()).Add((header.Key, redacted));
         }
         if (changed is null) return;
@@ -83,10 +88,10 @@ internal sealed class BearerTokenHandler : DelegatingHandler
         }
     }
 
-    private async Task RedactBodyAsync(HttpResponseMessage response)
+    private static async Task RedactBodyAsync(HttpResponseMessage response, string[] forms)
     {
         var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-        if (Redact(body) is not { } redacted) return;
+        if (Redact(body, forms) is not { } redacted) return;
         var original = response.Content;
         var replacement = new StringContent(redacted);
         replacement.Headers.Clear();
@@ -94,5 +99,23 @@ internal sealed class BearerTokenHandler : DelegatingHandler
             replacement.Headers.TryAddWithoutValidation(header.Key, header.Value);
         response.Content = replacement;
         original.Dispose();
+    }
+
+    // One token's header and the forms it is redacted in; replaced whole, so concurrent requests never see a mix.
+    private sealed class TokenState
+    {
+        public TokenState(string token)
+        {
+            Token = token;
+            Header = new AuthenticationHeaderValue("Bearer", token);
+            // The token as sent, and as it reads when a server echoes it URL-encoded.
+            Forms = new[] { token, Uri.EscapeDataString(token) }.Distinct(StringComparer.Ordinal).OrderByDescending(f => f.Length).ToArray();
+        }
+
+        public string Token { get; }
+
+        public AuthenticationHeaderValue Header { get; }
+
+        public string[] Forms { get; }
     }
 }

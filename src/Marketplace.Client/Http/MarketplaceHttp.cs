@@ -18,17 +18,7 @@ internal static class MarketplaceHttp
     public static void Validate(MarketplaceClientOptions options)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
-        if (string.IsNullOrWhiteSpace(options.Token))
-            throw new InvalidOperationException(
-                $"No Marketplace API token: set {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.Token)} " +
-                $"or the {MarketplaceClientOptions.TokenEnvironmentVariable} environment variable.");
-        foreach (var c in options.Token!)
-        {
-            // A header value is visible ASCII; anything else would fail every attempt (or split the header).
-            if (c <= ' ' || c > '~')
-                throw new InvalidOperationException(
-                    "The Marketplace API token holds a character that cannot go into an HTTP header (whitespace, a control character or non-ASCII). Check how it was copied.");
-        }
+        ValidateToken(options.Token);
         var uri = options.BaseUri ?? throw new InvalidOperationException($"{nameof(MarketplaceClientOptions.BaseUri)} is not set.");
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
             throw new InvalidOperationException(
@@ -39,12 +29,36 @@ internal static class MarketplaceHttp
             throw new InvalidOperationException($"{nameof(MarketplaceRetryOptions.MaxAttempts)} must be at least 1.");
     }
 
-    /// <summary>The handlers, outermost first: authentication and user agent (once per call), then retries and per-attempt logging.</summary>
-    public static DelegatingHandler[] CreateHandlers(MarketplaceClientOptions options, ILoggerFactory? loggerFactory) => new DelegatingHandler[]
+    /// <summary>Checks a token before it is sent: present, and nothing an HTTP header cannot carry.</summary>
+    /// <exception cref="InvalidOperationException">It is missing or holds whitespace, a control character or non-ASCII.</exception>
+    public static void ValidateToken(string? token)
     {
-        new BearerTokenHandler(options.Token!),
-        new ResilienceHandler(options, loggerFactory?.CreateLogger(LoggerCategory)),
-    };
+        if (string.IsNullOrWhiteSpace(token))
+            throw new InvalidOperationException(
+                $"No Marketplace API token: set {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.Token)} " +
+                $"or the {MarketplaceClientOptions.TokenEnvironmentVariable} environment variable.");
+        foreach (var c in token!)
+        {
+            // A header value is visible ASCII; anything else would fail every attempt (or split the header).
+            if (c <= ' ' || c > '~')
+                throw new InvalidOperationException(
+                    "The Marketplace API token holds a character that cannot go into an HTTP header (whitespace, a control character or non-ASCII). Check how it was copied.");
+        }
+    }
+
+    /// <summary>The handlers, outermost first: authentication and user agent (once per call), then retries and per-attempt logging.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="loggerFactory">Where to log, or <see langword="null"/>.</param>
+    /// <param name="token">Where each request's token comes from; <see langword="null"/>: the token in <paramref name="options"/>.</param>
+    public static DelegatingHandler[] CreateHandlers(MarketplaceClientOptions options, ILoggerFactory? loggerFactory, Func<string?>? token = null)
+    {
+        var fixedToken = options.Token;
+        return new DelegatingHandler[]
+        {
+            new BearerTokenHandler(token ?? (() => fixedToken)),
+            new ResilienceHandler(options, loggerFactory?.CreateLogger(LoggerCategory)),
+        };
+    }
 
     /// <summary>The handlers of <see cref="CreateHandlers"/> chained in front of <paramref name="primary"/>.</summary>
     public static HttpMessageHandler CreatePipeline(MarketplaceClientOptions options, ILoggerFactory? loggerFactory, HttpMessageHandler primary)

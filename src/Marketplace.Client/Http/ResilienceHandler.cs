@@ -114,9 +114,16 @@ internal sealed class ResilienceHandler : DelegatingHandler
         NoteThrottling(response);
         try
         {
+            if (response.Content?.Headers.ContentLength is { } declared && declared > _options.MaxResponseBytes)
+                throw TooLarge(request, declared + " bytes", null);
             await LoadBodyAsync(response, _options.MaxResponseBytes, context.CancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is System.IO.IOException || ex is HttpRequestException)
+        catch (HttpRequestException ex) when (IsOverTheLimit(ex))
+        {
+            response.Dispose();
+            throw TooLarge(request, "more", ex);
+        }
+        catch (Exception ex) when ((ex is System.IO.IOException || ex is HttpRequestException) && ex is not ResponseTooLargeException)
         {
             response.Dispose();
             throw new HttpRequestException(
@@ -131,6 +138,37 @@ internal sealed class ResilienceHandler : DelegatingHandler
         var elapsedMs = (long)((Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency);
         LogAttempt(_logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode, elapsedMs, attempt, null);
         return response;
+    }
+
+    private ResponseTooLargeException TooLarge(HttpRequestMessage request, string size, Exception? inner) => new(
+        $"The response to {request.Method} {request.RequestUri?.AbsolutePath} is {size} than {nameof(MarketplaceClientOptions.MaxResponseBytes)} " +
+        $"({_options.MaxResponseBytes} bytes). Raise {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.MaxResponseBytes)}, " +
+        "or ask for less (a smaller limit, select=-field). It is not retried: it would be the same size again.",
+        inner);
+
+    private static bool IsOverTheLimit(HttpRequestException exception) =>
+#if NET8_0_OR_GREATER
+        exception.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded;
+#else
+        // Older runtimes say it only in words: "Cannot write more bytes to the buffer than the configured maximum buffer size".
+        exception.Message.IndexOf("buffer size", StringComparison.OrdinalIgnoreCase) >= 0;
+#endif
+
+    // Failures that would repeat identically: retrying only delays them (and downloads an oversized body again).
+    internal static bool IsPermanent(Exception exception)
+    {
+        if (exception is ResponseTooLargeException) return true;
+#if NET8_0_OR_GREATER
+        if (exception is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ConfigurationLimitExceeded })
+            return true;
+#endif
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException) return true; // TLS: certificate, protocol
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData })
+                return true; // the name does not resolve
+        }
+        return false;
     }
 
     // Another request of this client was told to wait: this one waits for the same moment instead of adding to the load,
@@ -185,6 +223,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
         MaxDelay = retry.MaxDelay,
         ShouldHandle = args => new ValueTask<bool>(args.Outcome switch
         {
+            { Exception: { } permanent } when IsPermanent(permanent) => false,
             { Exception: HttpRequestException or TimeoutRejectedException } => true,
             { Result: { } response } => IsTransient(response.StatusCode) && WaitFits(RequestedWait(response), retry, args.Context),
             _ => false,
@@ -232,5 +271,11 @@ internal sealed class ResilienceHandler : DelegatingHandler
     {
         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception).Throw();
         return exception;
+    }
+
+    // A body larger than MaxResponseBytes: an HttpRequestException (as the runtime's own would be) that is never retried.
+    private sealed class ResponseTooLargeException : HttpRequestException
+    {
+        public ResponseTooLargeException(string message, Exception? inner) : base(message, inner) { }
     }
 }

@@ -76,6 +76,42 @@ public class AddMarketplaceClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Registering_twice_adds_options_never_a_second_pipeline()
+    {
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        var services = new ServiceCollection();
+        services.AddMarketplaceClient(Configure);              // a library
+        services.AddMarketplaceClient(o => o.Retry.MaxAttempts = 3); // the application
+        using var provider = services.BuildServiceProvider();
+
+        await Assert.ThrowsAsync<MarketplaceApiException>(() => provider.GetRequiredService<IMarketplaceClient>().ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        // 3 attempts: one retry pipeline. Nested pipelines made it 9.
+        Assert.Equal(3, _api.RequestCount(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task A_token_reloaded_from_configuration_is_used_from_the_next_request()
+    {
+        _api.Serve(StubApi.InstancesPath, Page);
+        var token = "idt:TKN-1111-1111:first";
+        var services = new ServiceCollection();
+        services.AddMarketplaceClient(Configure);
+        services.Configure<MarketplaceClientOptions>(o => o.Token = token);
+        using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IMarketplaceClient>();
+
+        await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        token = "idt:TKN-2222-2222:second";
+        // What a configuration reload does: the monitor's cached value is dropped and computed again.
+        provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitorCache<MarketplaceClientOptions>>().TryRemove(Microsoft.Extensions.Options.Options.DefaultName);
+        await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+
+        Assert.Equal(new[] { "Bearer idt:TKN-1111-1111:first", "Bearer idt:TKN-2222-2222:second" },
+            _api.Server.LogEntries.Select(e => e.RequestMessage!.Headers!["Authorization"].Single()));
+    }
+
+    [Fact]
     public async Task Retries_are_logged_as_warnings()
     {
         _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).InScenario("s").WillSetStateTo("ok")
