@@ -58,6 +58,7 @@ public partial class MarketplaceClient : IDisposable
     {
         _pageSize = options.PageSize;
         _prefetchPages = options.PrefetchPages;
+        _maxItemsWithoutTotal = options.MaxItemsWithoutTotal;
     }
 
     private static HttpClient CreateHttpClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory)

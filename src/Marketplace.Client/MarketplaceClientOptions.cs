@@ -20,8 +20,12 @@ public sealed class MarketplaceClientOptions
     /// <summary>How many page requests a <c>ListAll…Async</c> enumeration keeps in flight by default.</summary>
     public const int DefaultPrefetchPages = 4;
 
+    /// <summary>The default of <see cref="MaxItemsWithoutTotal"/>: one million items (10,000 pages of 100).</summary>
+    public const long DefaultMaxItemsWithoutTotal = 1_000_000;
+
     private int _pageSize = MaxPageSize;
     private int _prefetchPages = DefaultPrefetchPages;
+    private long _maxItemsWithoutTotal = DefaultMaxItemsWithoutTotal;
 
     /// <summary>
     /// The API's address. Must be <c>https</c>, except for a loopback address (tests, local stand-ins).
@@ -59,6 +63,18 @@ public sealed class MarketplaceClientOptions
         set => _prefetchPages = value is >= 1 and <= 16
             ? value
             : throw new ArgumentOutOfRangeException(nameof(value), value, "Prefetch must be 1 (sequential) to 16 pages.");
+    }
+
+    /// <summary>
+    /// The most items a <c>ListAll…Async</c> enumeration reads from a collection whose server reports no total before it
+    /// stops with <see cref="MarketplaceApiException"/>: without a total, only a short page ends the enumeration, and a
+    /// server that never sends one would otherwise be read forever. Default: <see cref="DefaultMaxItemsWithoutTotal"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public long MaxItemsWithoutTotal
+    {
+        get => _maxItemsWithoutTotal;
+        set => _maxItemsWithoutTotal = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least 1.");
     }
 
     /// <summary>The longest a single attempt may take, up to its whole body being read. Default: 30 seconds.</summary>

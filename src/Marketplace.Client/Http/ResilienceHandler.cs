@@ -199,8 +199,11 @@ internal sealed class ResilienceHandler : DelegatingHandler
 #if NET5_0_OR_GREATER
         await response.Content.LoadIntoBufferAsync(maxBytes, cancellationToken).ConfigureAwait(false);
 #else
-        // No cancellable overload here: cancelling (the attempt timeout, the caller) aborts the read by disposing the response.
-        using (cancellationToken.Register(static state => ((HttpResponseMessage)state!).Dispose(), response))
+        // No cancellable overload here: cancelling (the attempt timeout, the caller) aborts the read by disposing the
+        // response. Whoever comes first wins: a cancellation that arrives after the body has loaded must not dispose the
+        // response being returned, so the callback disposes only while the load is still running.
+        var state = new LoadState(response);
+        using (cancellationToken.Register(static s => ((LoadState)s!).Cancel(), state))
         {
             try
             {
@@ -210,6 +213,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             {
                 throw new OperationCanceledException(cancellationToken);
             }
+            if (!state.TryComplete()) throw new OperationCanceledException(cancellationToken);
         }
 #endif
     }
@@ -278,4 +282,22 @@ internal sealed class ResilienceHandler : DelegatingHandler
     {
         public ResponseTooLargeException(string message, Exception? inner) : base(message, inner) { }
     }
+
+#if !NET5_0_OR_GREATER
+    // 0 loading, 1 loaded, 2 cancelled (and disposed).
+    private sealed class LoadState
+    {
+        private readonly HttpResponseMessage _response;
+        private int _state;
+
+        public LoadState(HttpResponseMessage response) => _response = response;
+
+        public void Cancel()
+        {
+            if (Interlocked.CompareExchange(ref _state, 2, 0) == 0) _response.Dispose();
+        }
+
+        public bool TryComplete() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+    }
+#endif
 }

@@ -11,6 +11,7 @@ public partial class MarketplaceClient
 {
     private int _pageSize = MarketplaceClientOptions.MaxPageSize;
     private int _prefetchPages = MarketplaceClientOptions.DefaultPrefetchPages;
+    private long _maxItemsWithoutTotal = MarketplaceClientOptions.DefaultMaxItemsWithoutTotal;
 
     // Runs one generated call with `query` in its query string (see MarketplaceRestClient.PrepareRequest). Async, so the
     // AsyncLocal is restored when the call ends and never leaks into the caller's next call.
@@ -22,7 +23,7 @@ public partial class MarketplaceClient
 
     // One page fetcher per collection; paging, prefetch and the contract checks are MarketplacePageable's.
     private MarketplacePageable<T> Pageable<T>(MarketplacePageable<T>.PageFetcher fetch, Func<T, string?> identity, CancellationToken cancellationToken) =>
-        new(fetch, identity, _pageSize, _prefetchPages, cancellationToken);
+        new(fetch, identity, _pageSize, _prefetchPages, _maxItemsWithoutTotal, cancellationToken);
 }
 
 /// <summary>

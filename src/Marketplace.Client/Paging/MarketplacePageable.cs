@@ -14,9 +14,10 @@ namespace Marketplace.Client;
 /// </summary>
 /// <remarks>
 /// Enumeration ends at <c>offset &gt;= total</c>, or, when the server sends no total, at the first page shorter
-/// than the limit; an empty page always ends it. A server that breaks the paging contract (repeats a page,
-/// ignores the offset, sends more items than its total) ends the enumeration with a
-/// <see cref="MarketplaceApiException"/> instead of looping forever.
+/// than the limit; an empty page always ends it. A server that breaks the paging contract (repeats a page, told by
+/// its first item's ID or, for items without one, by the page's content; ignores the offset; sends more items than
+/// its total) ends the enumeration with a <see cref="MarketplaceApiException"/> instead of looping forever, and so
+/// does a collection without a total that passes <see cref="MarketplaceClientOptions.MaxItemsWithoutTotal"/> items.
 /// </remarks>
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
@@ -27,14 +28,16 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     private readonly Func<T, string?> _identity;
     private readonly int _pageSize;
     private readonly int _prefetchPages;
+    private readonly long _maxItemsWithoutTotal;
     private readonly CancellationToken _cancellationToken;
 
-    internal MarketplacePageable(PageFetcher fetch, Func<T, string?> identity, int pageSize, int prefetchPages, CancellationToken cancellationToken)
+    internal MarketplacePageable(PageFetcher fetch, Func<T, string?> identity, int pageSize, int prefetchPages, long maxItemsWithoutTotal, CancellationToken cancellationToken)
     {
         _fetch = fetch;
         _identity = identity;
         _pageSize = pageSize;
         _prefetchPages = prefetchPages;
+        _maxItemsWithoutTotal = maxItemsWithoutTotal;
         _cancellationToken = cancellationToken;
     }
 
@@ -72,6 +75,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
         var offset = 0;
         var scheduledUpTo = 0;
         string? previousFirst = null;
+        string? previousContent = null;
         try
         {
             while (true)
@@ -99,7 +103,19 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
                     if (first is not null && first == previousFirst)
                         throw Violation($"the page at offset {offset} starts with the same item ({first}) as the page before it; the server seems to ignore the offset.");
                     previousFirst = first;
+                    // Items without an identity (a select that drops id): the page's own content tells a repeat.
+                    if (first is null)
+                    {
+                        var content = Serialization.MarketplaceJson.Serialize(page.Items);
+                        if (content == previousContent)
+                            throw Violation($"the page at offset {offset} holds exactly the items of the page before it; the server seems to ignore the offset.");
+                        previousContent = content;
+                    }
                 }
+                if (page.Total is null && offset + page.Items.Count > _maxItemsWithoutTotal)
+                    throw Violation(
+                        $"the collection has no total and passed {_maxItemsWithoutTotal} items ({nameof(MarketplaceClientOptions.MaxItemsWithoutTotal)}); " +
+                        "raise the limit if the collection is really that large.");
                 if (page.Total is { } promised && offset + page.Items.Count > promised)
                     throw Violation($"the page at offset {offset} holds {page.Items.Count} items, more than the total of {promised} allows.");
 

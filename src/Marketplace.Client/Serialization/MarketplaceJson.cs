@@ -11,11 +11,15 @@ namespace Marketplace.Client.Serialization;
 /// </summary>
 public static class MarketplaceJson
 {
-    /// <summary>Creates settings equal to the client's own (a new instance: change it freely).</summary>
+    /// <summary>
+    /// Creates settings equal to the client's own, yours to change: the settings and their contract resolver are new
+    /// instances, so nothing you change reaches how the client reads responses.
+    /// </summary>
     public static JsonSerializerSettings CreateSettings()
     {
         var settings = new JsonSerializerSettings();
         Configure(settings);
+        settings.ContractResolver = new PresenceContractResolver();
         return settings;
     }
 
@@ -23,12 +27,20 @@ public static class MarketplaceJson
     /// <param name="value">The object to write.</param>
     /// <param name="formatting">Indented or not.</param>
     public static string Serialize(object? value, Formatting formatting = Formatting.None) =>
-        JsonConvert.SerializeObject(value, formatting, CreateSettings());
+        JsonConvert.SerializeObject(value, formatting, Shared.Value);
 
     /// <summary>Reads <paramref name="json"/> as the client reads responses.</summary>
     /// <typeparam name="T">The model type.</typeparam>
     /// <param name="json">The JSON text.</param>
-    public static T? Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, CreateSettings());
+    public static T? Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, Shared.Value);
+
+    // The client's own settings (with the shared, cached contract resolver), never handed out.
+    private static readonly System.Lazy<JsonSerializerSettings> Shared = new(() =>
+    {
+        var settings = new JsonSerializerSettings();
+        Configure(settings);
+        return settings;
+    });
 
     internal static void Configure(JsonSerializerSettings settings)
     {

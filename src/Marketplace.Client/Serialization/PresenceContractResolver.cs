@@ -12,6 +12,7 @@ namespace Marketplace.Client.Serialization;
 /// </summary>
 internal sealed class PresenceContractResolver : DefaultContractResolver
 {
+    // The client's own, shared for its contract cache; callers of MarketplaceJson.CreateSettings get a new one.
     public static readonly PresenceContractResolver Instance = new();
 
     protected override JsonProperty CreateProperty(MemberInfo member, MemberSerialization memberSerialization)

@@ -174,6 +174,57 @@ public class PagingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_that_echoes_the_offset_but_repeats_a_full_page_of_items_without_id_is_stopped()
+    {
+        // select=-id, no total, the offset echoed, and the same 100 items every time.
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).RespondWith(Response.Create().WithCallback(request =>
+        {
+            var offset = int.Parse(request.Query!["offset"].Single(), System.Globalization.CultureInfo.InvariantCulture);
+            var body = JsonConvert.SerializeObject(new
+            {
+                _meta = new { pagination = new { offset, limit = 100 } },
+                data = Enumerable.Range(0, 100).Select(i => new { name = "instance " + i, status = "Running" }),
+            }).Replace("\"_meta\"", "\"$meta\"", StringComparison.Ordinal);
+            return new WireMock.ResponseMessage
+            {
+                StatusCode = 200,
+                BodyData = new WireMock.Util.BodyData { BodyAsString = body, DetectedBodyType = WireMock.Types.BodyType.String },
+            };
+        }));
+        using var client = _api.CreateClient();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => CountAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, RqlQuery.All.Select("-id"))));
+
+        Assert.Contains("holds exactly the items of the page before it", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _api.RequestCount(StubApi.InstancesPath));
+    }
+
+    [Fact]
+    public async Task A_collection_without_a_total_stops_at_the_documented_bound()
+    {
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).RespondWith(Response.Create().WithCallback(request =>
+        {
+            var offset = int.Parse(request.Query!["offset"].Single(), System.Globalization.CultureInfo.InvariantCulture);
+            return new WireMock.ResponseMessage
+            {
+                StatusCode = 200,
+                BodyData = new WireMock.Util.BodyData { BodyAsString = Page(offset, 100, total: null), DetectedBodyType = WireMock.Types.BodyType.String },
+            };
+        }));
+        using var client = _api.CreateClient(o => o.MaxItemsWithoutTotal = 250);
+
+        var seen = 0;
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
+        {
+            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)) seen++;
+        });
+
+        Assert.Equal(200, seen);
+        Assert.Contains("MaxItemsWithoutTotal", error.Message, StringComparison.Ordinal);
+        Assert.Equal(MarketplaceClientOptions.DefaultMaxItemsWithoutTotal, new MarketplaceClientOptions().MaxItemsWithoutTotal);
+    }
+
+    [Fact]
     public async Task The_query_goes_into_every_page_request()
     {
         ServePage(StubApi.InstancesPath, 0, Page(0, 100, 120));

@@ -36,6 +36,20 @@ public class MarketplaceJsonTests
         Assert.Equal(TimeSpan.FromHours(2), installation.Audit.Created.At!.Value.Offset);
     }
 
+    [Fact]
+    public void Settings_handed_out_are_the_callers_own_and_changing_them_changes_nothing_the_client_reads()
+    {
+        var mine = MarketplaceJson.CreateSettings();
+        ((Newtonsoft.Json.Serialization.DefaultContractResolver)mine.ContractResolver!).NamingStrategy = new Newtonsoft.Json.Serialization.SnakeCaseNamingStrategy { OverrideSpecifiedNames = true };
+        mine.DateParseHandling = DateParseHandling.DateTime;
+
+        Assert.NotSame(mine.ContractResolver, MarketplaceJson.CreateSettings().ContractResolver);
+        Assert.NotSame(PresenceContractResolver.Instance, mine.ContractResolver);
+        var instance = MarketplaceJson.Deserialize<Instance>("""{"id":"INS-1","externalId":"x-1"}""")!;
+        Assert.Equal("x-1", instance.ExternalId);
+        Assert.Contains("\"externalId\":\"x-1\"", MarketplaceJson.Serialize(instance), StringComparison.Ordinal);
+    }
+
     // The text as JSON without reading dates, so a rewritten string shows as a difference.
     private static JToken Reparse(string json)
     {
