@@ -229,12 +229,16 @@ internal sealed class Parameter
 /// <summary>What makes an operation a collection: its item type and how items are identified.</summary>
 internal sealed class ListShape
 {
-    private ListShape(string responseType, string itemType, bool itemHasId)
+    private ListShape(string responseType, string itemType, bool itemHasId, bool itemHasDeletedMark)
     {
         ResponseType = responseType;
         ItemType = itemType;
         ItemHasId = itemHasId;
+        ItemHasDeletedMark = itemHasDeletedMark;
     }
+
+    /// <summary>Whether items have <c>Metadata.Deleted</c> (the mark of a streamed record deleted after the snapshot).</summary>
+    public bool ItemHasDeletedMark { get; }
 
     public string ResponseType { get; }
 
@@ -253,8 +257,10 @@ internal sealed class ListShape
 
         var item = list.TypeArguments[0];
         var hasId = item.GetMembers("Id").OfType<IPropertySymbol>().Any(p => p.Type.SpecialType == SpecialType.System_String);
+        var hasDeletedMark = item.GetMembers("Metadata").OfType<IPropertySymbol>()
+            .Any(m => m.Type.GetMembers("Deleted").OfType<IPropertySymbol>().Any(d => d.Type.ToDisplayString() is "bool?" or "bool"));
         var format = SymbolDisplayFormat.FullyQualifiedFormat;
-        return new ListShape(response.ToDisplayString(format), item.ToDisplayString(format), hasId);
+        return new ListShape(response.ToDisplayString(format), item.ToDisplayString(format), hasId, hasDeletedMark);
     }
 }
 

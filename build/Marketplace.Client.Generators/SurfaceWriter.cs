@@ -25,6 +25,8 @@ internal static class SurfaceWriter
             {
                 WriteQueryPage(client, contract, operation);
                 WriteListAll(client, contract, operation, list);
+                if (operation.Path.Length > 0 && operation.Parameters.All(p => p.IsPathSegment || p.IsCancellationToken || p.Name is "limit" or "offset"))
+                    WriteStreamAll(client, contract, operation, list);
                 envelopes.Append("    partial class ").Append(list.ResponseType.Substring(list.ResponseType.LastIndexOf('.') + 1))
                     .Append(" : global::Marketplace.Client.IListResponse<").Append(list.ItemType).AppendLine("> { }").AppendLine();
             }
@@ -130,6 +132,50 @@ internal static class SurfaceWriter
         operation.Parameters.Any(p => p.IsPathSegment)
             ? "<exception cref=\"global::System.ArgumentException\">A path parameter is empty, blank, <c>.</c> or <c>..</c> (it would address another endpoint); nothing is sent.</exception>"
             : "";
+
+    // The whole collection in one streamed response (the platform's streaming mode), parsed record by record.
+    private static void WriteStreamAll(StringBuilder client, StringBuilder contract, Operation operation, ListShape list)
+    {
+        var kept = operation.Parameters.Where(p => p.IsPathSegment).ToList();
+        var parameters = kept
+            .Concat(new[]
+            {
+                new Parameter("query", RqlQuery + "?", "null", isCancellationToken: false),
+                new Parameter("options", "global::Marketplace.Client.MarketplaceStreamOptions?", "null", isCancellationToken: false),
+                new Parameter("cancellationToken", CancellationToken, "default", isCancellationToken: true),
+            })
+            .ToList();
+        var name = "StreamAll" + (operation.Name.StartsWith("List", StringComparison.Ordinal) ? operation.Name.Substring(4) : operation.Name);
+        var listAll = "ListAll" + (operation.Name.StartsWith("List", StringComparison.Ordinal) ? operation.Name.Substring(4) : operation.Name);
+        var signature = $"global::System.Collections.Generic.IAsyncEnumerable<{list.ItemType}> {name}Async({Declarations(parameters)})";
+        var item = list.ItemType.Substring(list.ItemType.LastIndexOf('.') + 1);
+        var docs = Doc(
+            "<summary>\n" +
+            $"Every <see cref=\"{item}\"/> that <c>{operation.Name}Async</c> lists and <paramref name=\"query\"/> matches, in one streamed\n" +
+            "response (the platform's streaming mode: one request, one record per line, handed out as it arrives; memory does not grow\n" +
+            $"with the count). Choose it over <c>{listAll}Async</c> for large collections. The stream is checked: it must be what was asked\n" +
+            "for and end with as many records as the server declared, or it ends in <see cref=\"global::Marketplace.Client.MarketplaceApiException\"/>.\n" +
+            "</summary>\n" +
+            ParameterDocs(operation.Documentation, kept) +
+            "<param name=\"query\">Filter, order and selection (RQL); <see langword=\"null\"/> for none.</param>\n" +
+            "<param name=\"options\">Limit, offset, deleted records, progress; <see langword=\"null\"/> for the whole snapshot.</param>\n" +
+            "<param name=\"cancellationToken\">Stops the stream and releases the connection.</param>\n" +
+            "<exception cref=\"global::Marketplace.Client.MarketplaceApiException\">The server refused to stream (501, 406, 413: the message says what to do instead), " +
+            "did not stream, or the stream broke, was malformed or ended short or long of its declared count (the message says how many records were delivered).</exception>" +
+            PathDocs(operation));
+        var path = System.Text.RegularExpressions.Regex.Replace(
+            operation.Path.Replace("\\", "\\\\").Replace("\"", "\\\""),
+            @"\{([^}]+)\}",
+            m => "\" + global::System.Uri.EscapeDataString(" + kept.First(p => Normalized(p.Name) == Normalized(m.Groups[1].Value)).Identifier + ") + \"");
+        client.Append(docs).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
+        Checks(client, kept);
+        client.Append("            return StreamAsync<").Append(list.ItemType).Append(">(\"").Append(operation.Name).Append("\", \"").Append(path).Append("\", query, options, ")
+            .Append(list.ItemHasDeletedMark ? "static item => item.Metadata?.Deleted == true" : "static _ => false").AppendLine(", cancellationToken);")
+            .AppendLine("        }").AppendLine();
+        contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
+    }
+
+    private static string Normalized(string name) => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 
     // The operation's parameters with `query` before limit/offset (or before the token when there are none).
     private static List<Parameter> WithQuery(IReadOnlyList<Parameter> parameters, bool required)

@@ -27,13 +27,25 @@ public sealed class RawHttpServer : IDisposable
     /// the bytes to send before closing. Connections are served concurrently.</param>
     /// <param name="stallAfterResponse">Keep each connection open, silent, after its bytes (a server that stalls mid-body).</param>
     public RawHttpServer(Func<int, string, Task<byte[]>> respond, bool stallAfterResponse = false)
+        : this(async (number, head, stream, stop) =>
+        {
+            await stream.WriteAsync(await respond(number, head), stop);
+            await stream.FlushAsync(stop);
+            if (stallAfterResponse) await Task.Delay(Timeout.Infinite, stop);
+        })
     {
-        _stall = stallAfterResponse;
-        _listener.Start();
-        _ = Task.Run(() => AcceptAsync(respond));
     }
 
-    private readonly bool _stall;
+    /// <param name="serve">Given the connection number, the request's head and the connection, writes the response at
+    /// its own pace (a stream that trickles, stalls or breaks); the connection closes when it returns.</param>
+    public RawHttpServer(Func<int, string, System.IO.Stream, CancellationToken, Task> serve)
+    {
+        _serve = serve;
+        _listener.Start();
+        _ = Task.Run(AcceptAsync);
+    }
+
+    private readonly Func<int, string, System.IO.Stream, CancellationToken, Task> _serve;
 
     public Uri BaseUri => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
@@ -42,7 +54,7 @@ public sealed class RawHttpServer : IDisposable
     public static byte[] Http(string statusLine, string body, int? contentLength = null) => Encoding.UTF8.GetBytes(
         $"HTTP/1.1 {statusLine}\r\nContent-Type: application/json\r\nContent-Length: {contentLength ?? Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}");
 
-    private async Task AcceptAsync(Func<int, string, Task<byte[]>> respond)
+    private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -55,11 +67,11 @@ public sealed class RawHttpServer : IDisposable
             {
                 return;
             }
-            _ = ServeAsync(connection, Interlocked.Increment(ref _connections) - 1, respond);
+            _ = ServeAsync(connection, Interlocked.Increment(ref _connections) - 1);
         }
     }
 
-    private async Task ServeAsync(TcpClient connection, int number, Func<int, string, Task<byte[]>> respond)
+    private async Task ServeAsync(TcpClient connection, int number)
     {
         using (connection)
         {
@@ -67,10 +79,7 @@ public sealed class RawHttpServer : IDisposable
             {
                 var stream = connection.GetStream();
                 var head = await ReadRequestHeadAsync(stream);
-                var bytes = await respond(number, head);
-                await stream.WriteAsync(bytes, _stop.Token);
-                await stream.FlushAsync(_stop.Token);
-                if (_stall) await Task.Delay(Timeout.Infinite, _stop.Token);
+                await _serve(number, head, stream, _stop.Token);
             }
             catch (Exception)
             {

@@ -40,7 +40,7 @@ public class MarketplaceApiException : Exception
         string? response,
         IReadOnlyDictionary<string, IEnumerable<string>> headers,
         Exception? innerException)
-        : this(message, statusCode, ProblemDetails.Read(response), response, headers, innerException)
+        : this(message, statusCode, ProblemDetails.Read(response), response, headers, innerException, advice: null)
     {
     }
 
@@ -50,8 +50,9 @@ public class MarketplaceApiException : Exception
         ProblemDetails problem,
         string? response,
         IReadOnlyDictionary<string, IEnumerable<string>> headers,
-        Exception? innerException)
-        : base(ComposeMessage(message, statusCode, problem, response, headers, innerException), innerException)
+        Exception? innerException,
+        string? advice)
+        : base(ComposeMessage(message, statusCode, problem, response, headers, innerException) + (advice is null ? "" : " " + advice), innerException)
     {
         StatusCode = statusCode;
         Headers = headers ?? new Dictionary<string, IEnumerable<string>>();
@@ -102,6 +103,16 @@ public class MarketplaceApiException : Exception
     // A page that contradicts the ones before it: the response was readable, but the collection is not.
     internal static MarketplaceApiException PagingViolation(string message) =>
         new(message, 200, response: null, new Dictionary<string, IEnumerable<string>>(), innerException: null);
+
+    // A response the client can say more about than the server did: what to do next (page instead, narrow the filter).
+    internal static MarketplaceApiException WithAdvice(
+        string message,
+        int statusCode,
+        string? response,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers,
+        Exception? innerException,
+        string advice) =>
+        new(message, statusCode, ProblemDetails.Read(response), response, headers, innerException, advice);
 
     private static TimeSpan? ReadRetryAfter(IReadOnlyDictionary<string, IEnumerable<string>> headers)
     {

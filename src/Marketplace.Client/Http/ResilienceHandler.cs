@@ -112,6 +112,14 @@ internal sealed class ResilienceHandler : DelegatingHandler
 
         var response = await base.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
         NoteThrottling(response);
+        // A stream is read by its consumer as it arrives, outside the attempt (and its timeout).
+        if (StreamingRequest.IsStreaming(request) && response.IsSuccessStatusCode)
+        {
+            LogAttempt(_logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode,
+                (long)((Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency), attempt, null);
+            return response;
+        }
+
         try
         {
             if (response.Content?.Headers.ContentLength is { } declared && declared > _options.MaxResponseBytes)

@@ -280,7 +280,7 @@ public class PagingTests : IDisposable
     {
         ServePage(StubApi.InstancesPath, 0, Page(0, 100, 400));
         _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet().WithParam("offset", "100"))
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page(100, 100, 400)).WithDelay(TimeSpan.FromMilliseconds(400)));
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page(100, 100, 400)).WithDelay(TimeSpan.FromMilliseconds(1500)));
         ServePage(StubApi.InstancesPath, 200, Page(200, 100, 400));
         ServePage(StubApi.InstancesPath, 300, Page(300, 100, 400));
         using var client = _api.CreateClient();

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Marketplace.Client.Http;
+using Marketplace.Client.Query;
+using Newtonsoft.Json;
+
+namespace Marketplace.Client;
+
+// Hand-written half of MarketplaceClient for the platform's streaming mode (API-FACTS, "Streaming"): the generic reader
+// that every generated StreamAll…Async uses. One request on the ordinary collection route with MPT-Streaming: true and
+// Accept: application/jsonl; one JSON object per line, parsed and handed out as it arrives, so memory does not grow
+// with the record count. The platform's contract is enforced, so a stream can never pass as complete when it was not.
+public partial class MarketplaceClient
+{
+    internal const string JsonLines = "application/jsonl";
+    private const int ProgressEvery = 100;
+    private const int MaxErrorBodyChars = 64 * 1024;
+
+    private async IAsyncEnumerable<T> StreamAsync<T>(
+        string operation,
+        string path,
+        RqlQuery? query,
+        MarketplaceStreamOptions? options,
+        Func<T, bool> isDeleted,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        options ??= new MarketplaceStreamOptions();
+        using var request = new HttpRequestMessage(HttpMethod.Get, StreamUri(path, query, options));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonLines));
+        request.Headers.TryAddWithoutValidation("MPT-Streaming", "true");
+        StreamingRequest.Mark(request);
+
+        // Retries (ResilienceHandler) happen here, before the first record; after it, a failure surfaces with the count.
+        using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var headers = Headers(response);
+        if (!response.IsSuccessStatusCode) throw await RefusedAsync(operation, response, headers, cancellationToken).ConfigureAwait(false);
+
+        var declared = CheckStreamHeaders(operation, response, headers);
+        var received = 0L;
+#if NET5_0_OR_GREATER
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+#else
+        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+#endif
+        using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024);
+        var serializer = JsonSerializer.Create(StreamSerializerSettings.Value);
+        while (true)
+        {
+            var line = await ReadLineAsync(reader, response, operation, received, declared, headers, cancellationToken).ConfigureAwait(false);
+            if (line is null) break;
+            if (IsJsonWhitespace(line)) continue; // a keep-alive
+
+            var item = Parse<T>(serializer, line, operation, received, declared, headers);
+            received++;
+            if (received > declared)
+                throw Broken(operation, $"the stream sent more records than the {declared} it declared (MPT-Item-Count)", received - 1, declared, headers);
+            if (received % ProgressEvery == 0) options.Progress?.Report(new MarketplaceStreamProgress(declared, received));
+            if (options.SkipDeleted && isDeleted(item)) continue;
+            yield return item;
+        }
+
+        if (received < declared)
+            throw Broken(operation, $"the stream ended cleanly after {received} of the {declared} records it declared (MPT-Item-Count): the export is truncated", received, declared, headers);
+        if (received % ProgressEvery != 0 || received == 0) options.Progress?.Report(new MarketplaceStreamProgress(declared, received));
+    }
+
+    private static string StreamUri(string path, RqlQuery? query, MarketplaceStreamOptions options)
+    {
+        var parameters = new List<string>(3);
+        if (options.Limit is { } limit) parameters.Add("limit=" + limit.ToString(CultureInfo.InvariantCulture));
+        if (options.Offset is { } offset) parameters.Add("offset=" + offset.ToString(CultureInfo.InvariantCulture));
+        if (query?.ToQueryString() is { Length: > 0 } rql) parameters.Add(rql);
+        return parameters.Count == 0 ? path : path + "?" + string.Join("&", parameters);
+    }
+
+    // The response must be a stream in the format asked for, with a count to check completeness against.
+    private static long CheckStreamHeaders(string operation, HttpResponseMessage response, IReadOnlyDictionary<string, IEnumerable<string>> headers)
+    {
+        var echoed = response.Headers.TryGetValues("MPT-Streaming", out var values) ? values.FirstOrDefault() : null;
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        if (!string.Equals(echoed?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Broken(operation,
+                $"the server did not stream: no 'MPT-Streaming: true' in the response, which is {contentType ?? "without a Content-Type"} " +
+                $"({response.Content.Headers.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} bytes), likely the first page of the list. " +
+                "Nothing of it is handed out as the whole collection; use ListAll…Async to page instead",
+                0, null, headers);
+        }
+        if (!string.Equals(contentType, JsonLines, StringComparison.OrdinalIgnoreCase))
+            throw Broken(operation, $"the stream's Content-Type is '{contentType}', not the {JsonLines} asked for", 0, null, headers);
+
+        var count = response.Headers.TryGetValues("MPT-Item-Count", out var counts) ? counts.FirstOrDefault()?.Trim() : null;
+        if (count is null || count.Length == 0 || count.Any(c => c is < '0' or > '9') || !long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var declared))
+            throw Broken(operation, $"the stream's MPT-Item-Count is {(count is null ? "missing" : "'" + count + "'")}, so its completeness cannot be checked", 0, null, headers);
+        return declared;
+    }
+
+    private static async Task<string?> ReadLineAsync(
+        StreamReader reader,
+        HttpResponseMessage response,
+        string operation,
+        long received,
+        long declared,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+#if NET7_0_OR_GREATER
+            return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+#else
+            // No cancellable read here: cancelling disposes the response, which ends the read.
+            using (cancellationToken.Register(static r => ((HttpResponseMessage)r!).Dispose(), response))
+            {
+                try
+                {
+                    return await reader.ReadLineAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+#endif
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+        {
+            throw Broken(operation, $"the connection broke in the middle of the stream ({ex.Message})", received, declared, headers, ex);
+        }
+    }
+
+    private static T Parse<T>(JsonSerializer serializer, string line, string operation, long received, long declared, IReadOnlyDictionary<string, IEnumerable<string>> headers)
+    {
+        try
+        {
+            using var json = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
+            if (!json.Read() || json.TokenType != JsonToken.StartObject)
+                throw Broken(operation, $"line {received + 1} of the stream is not a JSON object", received, declared, headers);
+            // Anything after the object (a second value) makes Read throw: "Additional text encountered".
+            var item = serializer.Deserialize<T>(json);
+            while (json.Read())
+            {
+            }
+            return item ?? throw Broken(operation, $"line {received + 1} of the stream is empty", received, declared, headers);
+        }
+        catch (JsonException ex)
+        {
+            throw Broken(operation, $"line {received + 1} of the stream is not readable JSON ({ex.Message})", received, declared, headers, ex);
+        }
+    }
+
+    // The statuses the platform uses to refuse a stream, with what to do instead.
+    private static async Task<MarketplaceApiException> RefusedAsync(
+        string operation,
+        HttpResponseMessage response,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers,
+        CancellationToken cancellationToken)
+    {
+        string? body;
+        try
+        {
+#if NET5_0_OR_GREATER
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+#else
+            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+#endif
+            body = text.Length > MaxErrorBodyChars ? text.Remove(MaxErrorBodyChars) : text;
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            body = null;
+        }
+        var status = (int)response.StatusCode;
+        var advice = status switch
+        {
+            501 => $"{operation} cannot stream this collection: list it with ListAll…Async (paging) instead.",
+            406 => $"{operation}: the server does not accept {JsonLines} for this collection: list it with ListAll…Async (paging) instead.",
+            413 => $"{operation}: the export is over the server's cap: narrow the filter (RQL), stream it in parts with Limit and Offset, or page with ListAll…Async.",
+            _ => $"{operation} could not open the stream; nothing was delivered.",
+        };
+        return MarketplaceApiException.WithAdvice("The stream was refused.", status, body, headers, null, advice);
+    }
+
+    private static MarketplaceApiException Broken(
+        string operation,
+        string what,
+        long delivered,
+        long? declared,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers,
+        Exception? inner = null) =>
+        MarketplaceApiException.WithAdvice(
+            $"{operation} (streaming): {what}.",
+            200,
+            null,
+            headers,
+            inner,
+            $"{delivered} records were delivered{(declared is { } d ? $" of {d} declared" : "")}; do not treat them as the whole collection.");
+
+    private static bool IsJsonWhitespace(string line)
+    {
+        foreach (var c in line)
+        {
+            if (c is not (' ' or '\t' or '\r' or '\n')) return false;
+        }
+        return true;
+    }
+
+    private static Dictionary<string, IEnumerable<string>> Headers(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, IEnumerable<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in response.Headers) headers[header.Key] = header.Value;
+        foreach (var header in response.Content.Headers) headers[header.Key] = header.Value;
+        return headers;
+    }
+
+    private static readonly Lazy<JsonSerializerSettings> StreamSerializerSettings = new(() => Serialization.MarketplaceJson.CreateSettings());
+}
