@@ -46,7 +46,7 @@ internal static class MarketplaceHttp
         }
     }
 
-    /// <summary>The handlers, outermost first: authentication and user agent (once per call), then retries and per-attempt logging.</summary>
+    /// <summary>The handlers, outermost first: authentication and user agent (once per call), retries and per-attempt logging, redirects.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="loggerFactory">Where to log, or <see langword="null"/>.</param>
     /// <param name="token">Where each request's token comes from; <see langword="null"/>: the token in <paramref name="options"/>.</param>
@@ -57,6 +57,7 @@ internal static class MarketplaceHttp
         {
             new BearerTokenHandler(token ?? (() => fixedToken)),
             new ResilienceHandler(options, loggerFactory?.CreateLogger(LoggerCategory)),
+            new RedirectHandler(),
         };
     }
 
@@ -73,12 +74,15 @@ internal static class MarketplaceHttp
         return inner;
     }
 
-    /// <summary>The handler that opens connections: pooled sockets recycled every 5 minutes (DNS changes are seen), compressed responses accepted.</summary>
+    /// <summary>
+    /// The handler that opens connections: pooled sockets recycled every 5 minutes (DNS changes are seen), compressed
+    /// responses accepted, no automatic redirects (<see cref="RedirectHandler"/> decides where the token may go).
+    /// </summary>
     public static HttpMessageHandler CreatePrimaryHandler() =>
 #if NET5_0_OR_GREATER
-        new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };
+        new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All, AllowAutoRedirect = false };
 #else
-        new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate };
+        new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate, AllowAutoRedirect = false };
 #endif
 
     /// <summary>Sets the base address (with the trailing slash relative paths need) and the overall timeout.</summary>

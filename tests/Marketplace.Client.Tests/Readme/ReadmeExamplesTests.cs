@@ -17,8 +17,9 @@ namespace Marketplace.Client.Tests.Readme;
 
 /// <summary>
 /// README.md's C# blocks, taken from the README itself: each compiles as written (as the body of a method that
-/// provides <c>cancellationToken</c>, <c>services</c> and <c>configuration</c>), and runs against the recorded
-/// responses with the real base URI and the placeholder token swapped for the test's.
+/// provides <c>cancellationToken</c>, <c>services</c> and <c>configuration</c>; a block that uses <c>client</c> without
+/// creating it continues the first block), and runs against the recorded responses with the real base URI and the
+/// placeholder token swapped for the test's.
 /// </summary>
 public class ReadmeExamplesTests : IClassFixture<RecordedApi>
 {
@@ -40,15 +41,24 @@ public class ReadmeExamplesTests : IClassFixture<RecordedApi>
         Assert.True(Blocks.Value.Count >= 2, $"README.md has {Blocks.Value.Count} C# blocks");
         Assert.Contains(RealBaseUri, Blocks.Value[0], StringComparison.Ordinal);
         Assert.Contains(PlaceholderToken, Blocks.Value[0], StringComparison.Ordinal);
-        Assert.Contains("AddMarketplaceClient", Blocks.Value[1], StringComparison.Ordinal);
+        Assert.Contains(Blocks.Value, b => b.Contains("StreamAll", StringComparison.Ordinal));
+        Assert.NotNull(Registration);
     }
 
     [Fact]
     public void Every_block_compiles_as_written()
     {
         foreach (var (block, index) in Blocks.Value.Select((b, i) => (b, i)))
-            Compile(block, $"README block {index + 1}");
+            Compile(Continued(block), $"README block {index + 1}");
     }
+
+    // A block that goes on with the first block's client (the streaming example) is compiled after it.
+    private static string Continued(string block) =>
+        block.Contains("client.", StringComparison.Ordinal) && !block.Contains("var client", StringComparison.Ordinal)
+            ? Blocks.Value[0] + "\n" + block
+            : block;
+
+    private static string Registration => Blocks.Value.Single(b => b.Contains("AddMarketplaceClient", StringComparison.Ordinal));
 
     [Fact]
     public async Task The_usage_example_runs_against_the_recordings()
@@ -78,7 +88,7 @@ public class ReadmeExamplesTests : IClassFixture<RecordedApi>
     [Fact]
     public async Task The_registration_example_registers_the_client_with_its_options()
     {
-        var run = Compile(Blocks.Value[1], "README block 2");
+        var run = Compile(Registration, "README registration block");
         var services = new ServiceCollection();
         services.AddLogging();
 

@@ -1,0 +1,90 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Http;
+
+/// <summary>A redirect is followed only where the token may go: the same origin, no body, a few hops.</summary>
+public sealed class RedirectTests : IDisposable
+{
+    private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":100,"total":1}},"data":[{"id":"INS-1"}]}""";
+    private readonly StubApi _api = new();
+    private readonly WireMockServer _elsewhere = WireMockServer.Start();
+
+    public void Dispose()
+    {
+        _api.Dispose();
+        _elsewhere.Dispose();
+    }
+
+    [Fact]
+    public async Task A_redirect_within_the_same_origin_is_followed_with_the_token()
+    {
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(307).WithHeader("Location", "/v2" + StubApi.InstancesPath));
+        _api.Serve("/v2" + StubApi.InstancesPath, Page);
+        using var client = _api.CreateClient();
+
+        var page = await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+
+        Assert.Equal("INS-1", page.Data!.Single().Id);
+        var followed = _api.Server.LogEntries.Single(e => e.RequestMessage!.Path.StartsWith("/v2", StringComparison.Ordinal)).RequestMessage!;
+        Assert.Equal("Bearer " + StubApi.Token, followed.Headers!["Authorization"].Single());
+    }
+
+    [Theory]
+    [InlineData(301)]
+    [InlineData(302)]
+    [InlineData(307)]
+    [InlineData(308)]
+    public async Task A_redirect_to_another_origin_is_not_followed_and_the_token_never_goes_there(int status)
+    {
+        _elsewhere.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(Page));
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Location", _elsewhere.Url + StubApi.InstancesPath));
+        using var client = _api.CreateClient();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Equal(status, error.StatusCode);
+        Assert.Contains("not followed", error.Message, StringComparison.Ordinal);
+        Assert.Contains(new Uri(_elsewhere.Url!).Authority, error.Message, StringComparison.Ordinal);
+        Assert.Empty(_elsewhere.LogEntries);
+    }
+
+    [Fact]
+    public async Task The_registered_client_does_not_follow_either()
+    {
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", _elsewhere.Url + "/x"));
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.MarketplaceClientServiceCollectionExtensions.AddMarketplaceClient(services, o =>
+        {
+            o.BaseUri = _api.BaseUri;
+            o.Token = StubApi.Token;
+        });
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var client = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IMarketplaceClient>(provider);
+
+        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Empty(_elsewhere.LogEntries);
+    }
+
+    [Fact]
+    public async Task A_redirect_loop_ends()
+    {
+        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", StubApi.InstancesPath));
+        using var client = _api.CreateClient();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+
+        Assert.Contains("at most 5 are followed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(6, _api.RequestCount(StubApi.InstancesPath));
+    }
+}
