@@ -32,7 +32,7 @@ public class AbuseTests
     [Fact]
     public async Task Mutated_recordings_parse_or_fail_with_the_api_exception_and_nothing_else()
     {
-        var sources = Recording.All.Where(r => r.IsSuccess).ToList();
+        var sources = Recording.All.Where(r => r.IsSuccess && !r.IsStreamed).ToList();
         var random = new Random(Seed);
         string body = "";
         using var server = new RawHttpServer(_ => RawHttpServer.Http("200 OK", Volatile.Read(ref body)));

@@ -42,6 +42,13 @@ public static class ContractSpec
         return operation.Operation.ActualResponses["200"].Content["application/json"].Schema.ActualSchema;
     }
 
+    /// <summary>The schema of one item of a list operation (a line of its stream).</summary>
+    public static JsonSchema ItemSchema(string operationId) => ResponseSchema(operationId).ActualProperties["data"].ActualSchema.Item!.ActualSchema;
+
+    /// <summary>Validation errors of each streamed record against the operation's item schema, each line prefixed with the record's number.</summary>
+    public static IReadOnlyList<string> StreamViolations(string operationId, IReadOnlyList<JToken> records) =>
+        records.SelectMany((record, i) => Flatten(ItemSchema(operationId).Validate(record, SchemaType.OpenApi3)).Select(v => $"record {i + 1}: {v}")).ToList();
+
     /// <summary>Validation errors of <paramref name="body"/> against the operation's 200 schema, one line each with JSON path and rule.</summary>
     public static IReadOnlyList<string> Violations(string operationId, JToken body) =>
         Flatten(ResponseSchema(operationId).Validate(body, SchemaType.OpenApi3)).ToList();

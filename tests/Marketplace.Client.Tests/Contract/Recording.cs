@@ -54,7 +54,16 @@ public sealed class Recording
 
     public string BodyText { get; }
 
-    public JToken Body => ParseRaw(BodyText);
+    public JToken Body => IsStreamed
+        ? throw new InvalidOperationException($"{Name} is a stream: read its {nameof(Lines)}.")
+        : ParseRaw(BodyText);
+
+    /// <summary>A response in the platform's streaming mode: one JSON record per line (application/jsonl).</summary>
+    public bool IsStreamed =>
+        ((string?)Mapping.SelectToken("Response.Headers['Content-Type']"))?.StartsWith("application/jsonl", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>The records of a streamed recording, keep-alive lines left out.</summary>
+    public IReadOnlyList<JToken> Lines => BodyText.Split('\n').Where(l => !string.IsNullOrWhiteSpace(l)).Select(ParseRaw).ToList();
 
     /// <summary>
     /// JSON as text: strings stay strings. JToken.Parse's default turns date-looking strings into DateTime values, which

@@ -33,7 +33,9 @@ public sealed class RecordingContractTests : IClassFixture<RecordingContractTest
     {
         var recording = Recording.Named(name);
 
-        var violations = ContractSpec.Violations(recording.Operation, recording.Body);
+        var violations = recording.IsStreamed
+            ? ContractSpec.StreamViolations(recording.Operation, recording.Lines)
+            : ContractSpec.Violations(recording.Operation, recording.Body);
 
         if (recording.Tolerates.Count == 0)
         {
@@ -84,20 +86,29 @@ public sealed class RecordingContractTests : IClassFixture<RecordingContractTest
 
         var written = Recording.ParseRaw(MarketplaceJson.Serialize(await CallAsync(client, recording)));
 
-        var differences = JsonDifferences.Between(recording.Body, written);
+        var differences = JsonDifferences.Between(recording.IsStreamed ? new JArray(recording.Lines) : recording.Body, written);
         Assert.True(differences.Count == 0, $"Writing back what the client parsed from {name} loses or changes:\n  " + string.Join("\n  ", differences));
     }
 
     /// <summary>Calls the operation the recording answers, with its extension ID, limit and offset.</summary>
-    internal static Task<object> CallAsync(MarketplaceClient client, Recording recording, System.Threading.CancellationToken cancellationToken = default) => recording.Operation switch
+    internal static Task<object> CallAsync(MarketplaceClient client, Recording recording, System.Threading.CancellationToken cancellationToken = default) => (recording.Operation, recording.IsStreamed) switch
     {
-        "ListExtensionInstances" => Box(client.ListExtensionInstancesAsync(recording.ExtensionId, recording.Limit, recording.Offset, cancellationToken)),
-        "ListInstallations" => Box(client.ListInstallationsAsync(recording.ExtensionId, recording.Limit, recording.Offset, cancellationToken)),
+        ("ListExtensionInstances", true) => Drain(client.StreamAllExtensionInstancesAsync(recording.ExtensionId, cancellationToken: cancellationToken)),
+        ("ListInstallations", true) => Drain(client.StreamAllInstallationsAsync(recording.ExtensionId, cancellationToken: cancellationToken)),
+        ("ListExtensionInstances", false) => Box(client.ListExtensionInstancesAsync(recording.ExtensionId, recording.Limit, recording.Offset, cancellationToken)),
+        ("ListInstallations", false) => Box(client.ListInstallationsAsync(recording.ExtensionId, recording.Limit, recording.Offset, cancellationToken)),
         _ => throw new InvalidOperationException(
             $"Recording {recording.Name} is in folder '{recording.Operation}', which names no operation this test knows; add it to {nameof(CallAsync)}."),
     };
 
     private static async Task<object> Box<T>(Task<T> task) where T : notnull => await task;
+
+    private static async Task<object> Drain<T>(System.Collections.Generic.IAsyncEnumerable<T> items)
+    {
+        var list = new System.Collections.Generic.List<T>();
+        await foreach (var item in items) list.Add(item);
+        return list;
+    }
 
     private static TheoryData<string> Data(Func<Recording, bool> filter)
     {

@@ -18,7 +18,7 @@ public class RecordingCoverageTests
         {
             var schema = ContractSpec.ResponseSchema(operation);
             Expect(schema, expected, new HashSet<JsonSchema>());
-            foreach (var recording in Recording.All.Where(r => r.Operation == operation && r.IsSuccess && r.Tolerates.Count == 0))
+            foreach (var recording in Recording.All.Where(r => r.Operation == operation && r.IsSuccess && r.Tolerates.Count == 0 && !r.IsStreamed))
                 Walk(recording.Body, schema, seen);
         }
 
