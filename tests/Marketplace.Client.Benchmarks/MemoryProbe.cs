@@ -15,20 +15,24 @@ public static class MemoryProbe
 {
     public static async Task<int> RunAsync()
     {
-        var small = await MedianPeakAsync(10_000);
-        var large = await MedianPeakAsync(100_000);
-        Console.WriteLine($"| items | peak live bytes above baseline |");
-        Console.WriteLine($"|---|---|");
-        Console.WriteLine($"| 10,000 | {small:N0} |");
-        Console.WriteLine($"| 100,000 | {large:N0} |");
-        Console.WriteLine($"ratio 100,000 / 10,000 = {(double)large / small:0.00} (target <= 1.2)");
+        foreach (var (mode, probe) in new (string, Func<int, Task<long>>)[] { ("paging", PeakLiveBytesAsync), ("streaming", StreamPeakLiveBytesAsync) })
+        {
+            var small = await MedianPeakAsync(mode, probe, 10_000);
+            var large = await MedianPeakAsync(mode, probe, 100_000);
+            Console.WriteLine($"| {mode} | items | peak live bytes above baseline |");
+            Console.WriteLine($"|---|---|---|");
+            Console.WriteLine($"| {mode} | 10,000 | {small:N0} |");
+            Console.WriteLine($"| {mode} | 100,000 | {large:N0} |");
+            Console.WriteLine($"{mode}: ratio 100,000 / 10,000 = {(double)large / small:0.00} (target <= 1.2)");
+        }
         return 0;
     }
 
-    private static async Task<long> MedianPeakAsync(int total)
+    private static async Task<long> MedianPeakAsync(string mode, Func<int, Task<long>> probe, int total)
     {
         var peaks = new long[3];
-        for (var run = 0; run < peaks.Length; run++) peaks[run] = await PeakLiveBytesAsync(total);
+        for (var run = 0; run < peaks.Length; run++) peaks[run] = await probe(total);
+        Console.Write(mode + ": ");
         Array.Sort(peaks);
         Console.WriteLine($"{total:N0} items: peaks {string.Join(", ", peaks.Select(p => p.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} bytes");
         return peaks[1];
@@ -50,6 +54,23 @@ public static class MemoryProbe
             peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - baseline);
         }
         if (items != total) throw new InvalidOperationException($"Listed {items} items, not {total}.");
+        return peak;
+    }
+
+    // The same, streamed: sampled every 100 records (a page's worth), while the one response is still being read.
+    private static async Task<long> StreamPeakLiveBytesAsync(int total)
+    {
+        await using var server = await PageServer.StartAsync((offset, limit) => Pages.Instances(offset, Math.Min(limit, total - offset), total), TimeSpan.Zero, streamTotal: total);
+        using var client = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = server.BaseUri, Token = "idt:TKN-1234-5678:probe" });
+
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = 0;
+        var items = 0;
+        await foreach (var _ in client.StreamAllExtensionInstancesAsync(PageServer.ExtensionId))
+        {
+            if (++items % 100 == 0) peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - baseline);
+        }
+        if (items != total) throw new InvalidOperationException($"Streamed {items} items, not {total}.");
         return peak;
     }
 }

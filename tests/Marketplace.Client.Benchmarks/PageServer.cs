@@ -14,8 +14,10 @@ namespace Marketplace.Client.Benchmarks;
 
 /// <summary>
 /// A Kestrel server on a free loopback port serving a collection of instances page by page
-/// (<c>?limit=&amp;offset=</c>), optionally after a fixed latency. Pages come from <paramref name="page"/>;
-/// WireMock's own overhead would dominate the measurement, this server's does not.
+/// (<c>?limit=&amp;offset=</c>), optionally after a fixed latency per request. Pages come from <c>page</c>;
+/// WireMock's own overhead would dominate the measurement, this server's does not. A request with
+/// <c>MPT-Streaming: true</c> gets the whole collection (<c>streamTotal</c> records) in the platform's streaming mode,
+/// one JSON line per record, generated as it is written, after the same latency once.
 /// </summary>
 public sealed class PageServer : IAsyncDisposable
 {
@@ -31,7 +33,7 @@ public sealed class PageServer : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
-    public static async Task<PageServer> StartAsync(Func<int, int, byte[]> page, TimeSpan latency)
+    public static async Task<PageServer> StartAsync(Func<int, int, byte[]> page, TimeSpan latency, int streamTotal = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -42,6 +44,15 @@ public sealed class PageServer : IAsyncDisposable
             var limit = int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "100", CultureInfo.InvariantCulture);
             var offset = int.Parse(context.Request.Query["offset"].FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
             if (latency > TimeSpan.Zero) await Task.Delay(latency);
+            if (context.Request.Headers["MPT-Streaming"] == "true")
+            {
+                context.Response.ContentType = "application/jsonl";
+                context.Response.Headers["MPT-Streaming"] = "true";
+                context.Response.Headers["MPT-Item-Count"] = streamTotal.ToString(CultureInfo.InvariantCulture);
+                for (var start = 0; start < streamTotal; start += 100)
+                    await context.Response.Body.WriteAsync(Pages.InstanceLines(start, Math.Min(100, streamTotal - start)));
+                return;
+            }
             var body = page(offset, limit);
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = body.Length;

@@ -27,17 +27,30 @@ public static class Pages
     public static byte[] Installations(int offset, int count, int total, int limit = 100) =>
         Page(InstallationTemplates.Value, offset, count, total, limit, "EXI-9262-{0:0000}-{1:0000}");
 
-    private static byte[] Page(JObject[] templates, int offset, int count, int total, int limit, string idFormat)
+    /// <summary>Records <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> as JSON lines (the streaming format).</summary>
+    public static byte[] InstanceLines(int offset, int count)
     {
-        var data = new JArray();
+        var lines = new StringBuilder();
+        foreach (var item in Items(InstanceTemplates.Value, offset, count, "INS-6587-4477-{0:0000}-{1:0000}"))
+            lines.Append(item.ToString(Newtonsoft.Json.Formatting.None)).Append('\n');
+        return Encoding.UTF8.GetBytes(lines.ToString());
+    }
+
+    private static System.Collections.Generic.IEnumerable<JObject> Items(JObject[] templates, int offset, int count, string idFormat)
+    {
         for (var i = 0; i < count; i++)
         {
             var item = (JObject)templates[(offset + i) % templates.Length].DeepClone();
             var n = offset + i;
             item["id"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, idFormat, n / 10_000, n % 10_000);
             item["name"] = (string?)item["name"] + " #" + n;
-            data.Add(item);
+            yield return item;
         }
+    }
+
+    private static byte[] Page(JObject[] templates, int offset, int count, int total, int limit, string idFormat)
+    {
+        var data = new JArray(Items(templates, offset, count, idFormat));
         var page = new JObject
         {
             ["$meta"] = new JObject { ["pagination"] = new JObject { ["offset"] = offset, ["limit"] = limit, ["total"] = total }, ["omitted"] = new JArray() },

@@ -16,9 +16,10 @@ using WireMock.Settings;
 namespace Marketplace.Client.Cli.Recording;
 
 /// <summary>
-/// Records what a real Marketplace API answers to the two list operations (every page, and a limit=0 count)
-/// through a WireMock.Net proxy in front of it, and writes the exchanges, sanitized, as mapping files in the
-/// layout the tests play back: <c>&lt;out&gt;/&lt;operationId&gt;/page-N.json</c> and <c>count.json</c>.
+/// Records what a real Marketplace API answers to the two list operations (every page, a limit=0 count, and the
+/// whole collection in streaming mode) through a WireMock.Net proxy in front of it, and writes the exchanges,
+/// sanitized, as mapping files in the layout the tests play back: <c>&lt;out&gt;/&lt;operationId&gt;/page-N.json</c>,
+/// <c>count.json</c> and <c>streamed.json</c> (each streamed record sanitized on its own).
 /// </summary>
 public sealed class SessionRecorder
 {
@@ -66,14 +67,16 @@ public sealed class SessionRecorder
             var instances = await client.ListAllExtensionInstancesAsync(extensionId, cancellationToken: cancellationToken).GetTotalCountAsync(cancellationToken).ConfigureAwait(false);
             var installations = await client.ListAllInstallationsAsync(extensionId, cancellationToken: cancellationToken).GetTotalCountAsync(cancellationToken).ConfigureAwait(false);
             _progress($"counted with limit=0: {Show(instances)} instances, {Show(installations)} installations");
+            await StreamAsync("instances", client.StreamAllExtensionInstancesAsync(extensionId, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await StreamAsync("installations", client.StreamAllInstallationsAsync(extensionId, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         var written = new List<string>();
-        foreach (var exchange in Exchanges(proxy).OrderBy(e => e.Operation, StringComparer.Ordinal).ThenBy(e => e.Limit == 0).ThenBy(e => e.Offset))
+        foreach (var exchange in Exchanges(proxy).OrderBy(e => e.Operation, StringComparer.Ordinal).ThenBy(e => e.Streamed).ThenBy(e => e.Limit == 0).ThenBy(e => e.Offset))
         {
             var folder = Path.Combine(outputDirectory, exchange.Operation);
             Directory.CreateDirectory(folder);
-            var file = Path.Combine(folder, exchange.Limit == 0 ? "count.json" : $"page-{exchange.Offset / Math.Max(1, exchange.Limit) + 1}.json");
+            var file = Path.Combine(folder, exchange.Streamed ? "streamed.json" : exchange.Limit == 0 ? "count.json" : $"page-{exchange.Offset / Math.Max(1, exchange.Limit) + 1}.json");
             File.WriteAllText(file, exchange.Mapping.ToString(Formatting.Indented) + "\n", new UTF8Encoding(false));
             written.Add(file);
         }
@@ -96,7 +99,22 @@ public sealed class SessionRecorder
         }
     }
 
-    private IEnumerable<(string Operation, int Offset, int Limit, JObject Mapping)> Exchanges(WireMockServer proxy)
+    // A server that cannot stream a collection (501, 406, 413) is recorded without a stream; the pages are enough.
+    private async Task StreamAsync<T>(string what, IAsyncEnumerable<T> stream)
+    {
+        var records = 0;
+        try
+        {
+            await foreach (var _ in stream.ConfigureAwait(false)) records++;
+            _progress($"{what}: streamed {records} records in one request");
+        }
+        catch (MarketplaceApiException ex)
+        {
+            _progress($"{what}: not streamed ({ex.StatusCode}); recorded pages only");
+        }
+    }
+
+    private IEnumerable<(string Operation, int Offset, int Limit, bool Streamed, JObject Mapping)> Exchanges(WireMockServer proxy)
     {
         foreach (var entry in proxy.LogEntries)
         {
@@ -111,36 +129,58 @@ public sealed class SessionRecorder
             var status = response.StatusCode is int code ? code : Convert.ToInt32(response.StatusCode, System.Globalization.CultureInfo.InvariantCulture);
             var contentType = response.Headers?.Where(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).SelectMany(h => h.Value).FirstOrDefault() ?? "application/json";
             var text = response.BodyData?.BodyAsString ?? (response.BodyData?.BodyAsJson is { } json ? JsonConvert.SerializeObject(json) : "");
+            var streamed = request.Headers?.Any(h => string.Equals(h.Key, "MPT-Streaming", StringComparison.OrdinalIgnoreCase) && h.Value.Contains("true")) == true;
 
             var responseModel = new JObject { ["StatusCode"] = status, ["Headers"] = new JObject { ["Content-Type"] = contentType } };
-            try
+            if (streamed && contentType.StartsWith(MarketplaceClient.JsonLinesMediaType, StringComparison.OrdinalIgnoreCase))
             {
-                responseModel["BodyAsJson"] = _sanitizer.Sanitize(JToken.Parse(text));
+                // One record per line, each sanitized on its own; keep-alive lines are kept as they came.
+                var lines = text.Split('\n').Select(line => string.IsNullOrWhiteSpace(line) ? line : _sanitizer.Sanitize(JToken.Parse(line)).ToString(Formatting.None));
+                responseModel["Headers"]!["MPT-Streaming"] = "true";
+                responseModel["Headers"]!["MPT-Item-Count"] = Header(response.Headers, "MPT-Item-Count") ?? "";
+                responseModel["Body"] = string.Join("\n", lines);
             }
-            catch (JsonReaderException)
+            else
             {
-                responseModel["Body"] = _sanitizer.SanitizeText(text);
+                try
+                {
+                    responseModel["BodyAsJson"] = _sanitizer.Sanitize(JToken.Parse(text));
+                }
+                catch (JsonReaderException)
+                {
+                    responseModel["Body"] = _sanitizer.SanitizeText(text);
+                }
             }
 
             var requestModel = new JObject
             {
                 ["Path"] = new JObject { ["Matchers"] = new JArray(new JObject { ["Name"] = "ExactMatcher", ["Pattern"] = request.Path }) },
                 ["Methods"] = new JArray(request.Method),
-                ["Params"] = new JArray(
-                    new JObject { ["Name"] = "limit", ["Matchers"] = new JArray(new JObject { ["Name"] = "ExactMatcher", ["Pattern"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) }) },
-                    new JObject { ["Name"] = "offset", ["Matchers"] = new JArray(new JObject { ["Name"] = "ExactMatcher", ["Pattern"] = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) }) }),
             };
-            var title = limit == 0 ? $"Recorded: {operation}, count (limit=0)" : $"Recorded: {operation}, limit {limit}, offset {offset}";
+            if (streamed)
+            {
+                requestModel["Headers"] = new JArray(new JObject { ["Name"] = "MPT-Streaming", ["Matchers"] = new JArray(new JObject { ["Name"] = "ExactMatcher", ["Pattern"] = "true" }) });
+            }
+            else
+            {
+                requestModel["Params"] = new JArray(
+                    new JObject { ["Name"] = "limit", ["Matchers"] = new JArray(new JObject { ["Name"] = "ExactMatcher", ["Pattern"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) }) },
+                    new JObject { ["Name"] = "offset", ["Matchers"] = new JArray(new JObject { ["Name"] = "ExactMatcher", ["Pattern"] = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) }) });
+            }
+            var title = streamed ? $"Recorded: {operation}, streamed" : limit == 0 ? $"Recorded: {operation}, count (limit=0)" : $"Recorded: {operation}, limit {limit}, offset {offset}";
             var mapping = new JObject
             {
-                ["Guid"] = StableGuid(request.Path + "?" + limit + "&" + offset),
+                ["Guid"] = StableGuid(request.Path + (streamed ? "#streamed" : "?" + limit + "&" + offset)),
                 ["Title"] = title,
                 ["Request"] = requestModel,
                 ["Response"] = responseModel,
             };
-            yield return (operation, offset, limit, mapping);
+            yield return (operation, offset, limit, streamed, mapping);
         }
     }
+
+    private static string? Header(IDictionary<string, WireMock.Types.WireMockList<string>>? headers, string name) =>
+        headers?.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).SelectMany(h => h.Value).FirstOrDefault();
 
     private static int Query(IDictionary<string, WireMock.Types.WireMockList<string>>? query, string name) =>
         query is not null && query.TryGetValue(name, out var values) && int.TryParse(values.FirstOrDefault(), out var value) ? value : 0;

@@ -21,7 +21,10 @@ namespace Marketplace.Client;
 // with the record count. The platform's contract is enforced, so a stream can never pass as complete when it was not.
 public partial class MarketplaceClient
 {
-    internal const string JsonLines = "application/jsonl";
+    /// <summary>The media type of the platform's streaming mode: one JSON record per line.</summary>
+    public const string JsonLinesMediaType = "application/jsonl";
+
+    private const string JsonLines = JsonLinesMediaType;
     private const int ProgressEvery = 100;
     private const int MaxErrorBodyChars = 64 * 1024;
 

@@ -84,6 +84,24 @@ public sealed class RecordCommandTests : IDisposable
             .AtPriority(1)
             .RespondWith(Response.Create().WithCallback(request =>
             {
+                if (request.Headers!.TryGetValue("MPT-Streaming", out var streaming) && streaming.Contains("true"))
+                {
+                    return new WireMock.ResponseMessage
+                    {
+                        StatusCode = 200,
+                        Headers = new Dictionary<string, WireMock.Types.WireMockList<string>>
+                        {
+                            ["Content-Type"] = new("application/jsonl"),
+                            ["MPT-Streaming"] = new("true"),
+                            ["MPT-Item-Count"] = new(total.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                        },
+                        BodyData = new WireMock.Util.BodyData
+                        {
+                            BodyAsString = string.Concat(Enumerable.Range(0, total).Select(i => item(i).ToString(Newtonsoft.Json.Formatting.None) + "\n")),
+                            DetectedBodyType = WireMock.Types.BodyType.String,
+                        },
+                    };
+                }
                 var limit = int.Parse(request.Query!["limit"].Single());
                 var offset = int.Parse(request.Query["offset"].Single());
                 var page = new JObject
@@ -123,10 +141,12 @@ public sealed class RecordCommandTests : IDisposable
         Assert.True(exitCode == SampleApp.Success, error);
         Assert.Equal(
             new[] { "ListExtensionInstances/count.json", "ListExtensionInstances/page-1.json", "ListExtensionInstances/page-2.json", "ListExtensionInstances/page-3.json",
-                    "ListInstallations/count.json", "ListInstallations/page-1.json", "ListInstallations/page-2.json" },
+                    "ListExtensionInstances/streamed.json",
+                    "ListInstallations/count.json", "ListInstallations/page-1.json", "ListInstallations/page-2.json", "ListInstallations/streamed.json" },
             Files(folder).Keys.OrderBy(k => k, StringComparer.Ordinal));
         Assert.Contains("instances: page 3, 5 items of 5 (3 pages)", output, StringComparison.Ordinal);
         Assert.Contains("counted with limit=0: 5 instances, 3 installations", output, StringComparison.Ordinal);
+        Assert.Contains("instances: streamed 5 records in one request", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -178,6 +198,17 @@ public sealed class RecordCommandTests : IDisposable
             var body = JObject.Parse(File.ReadAllText(file)).SelectToken("Response.BodyAsJson")!;
             Assert.Empty(ContractSpec.Violations(operation, body));
         }
+
+        // The streamed recording plays back as a stream, with the same (sanitized) records as the pages.
+        var streamed = new List<string?>();
+        await foreach (var instance in recorded.StreamAllExtensionInstancesAsync(Extension)) streamed.Add(instance.Id);
+        var paged = new List<string?>();
+        await foreach (var instance in recorded.ListAllExtensionInstancesAsync(Extension)) paged.Add(instance.Id);
+        Assert.Equal(paged, streamed);
+        var lines = ((string)JObject.Parse(File.ReadAllText(Path.Combine(folder, "ListExtensionInstances", "streamed.json"))).SelectToken("Response.Body")!)
+            .Split('\n').Where(l => l.Trim().Length > 0).Select(l => JToken.Parse(l)).ToList();
+        Assert.Equal(5, lines.Count);
+        Assert.Empty(ContractSpec.StreamViolations("ListExtensionInstances", lines));
     }
 
     [Fact]
