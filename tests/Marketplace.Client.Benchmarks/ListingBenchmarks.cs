@@ -35,7 +35,8 @@ public class ListingBenchmarks
     public async Task SetupAsync()
     {
         var pages = Enumerable.Range(0, Total / PageSize).Select(p => Pages.Instances(p * PageSize, PageSize, Total)).ToArray();
-        _server = await PageServer.StartAsync((offset, _) => pages[offset / PageSize], TimeSpan.FromMilliseconds(LatencyMs), streamTotal: Total);
+        var lines = Enumerable.Range(0, Total / PageSize).Select(c => Pages.InstanceLines(c * PageSize, PageSize)).ToArray();
+        _server = await PageServer.StartAsync((offset, _) => pages[offset / PageSize], TimeSpan.FromMilliseconds(LatencyMs), streamTotal: Total, streamChunk: c => lines[c]);
         _http = new HttpClient { BaseAddress = _server.BaseUri };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "idt:TKN-1234-5678:bench");
         _client = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = _server.BaseUri, Token = "idt:TKN-1234-5678:bench" });

@@ -33,8 +33,14 @@ public sealed class PageServer : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
-    public static async Task<PageServer> StartAsync(Func<int, int, byte[]> page, TimeSpan latency, int streamTotal = 0)
+    /// <param name="page">The page body for (offset, limit).</param>
+    /// <param name="latency">Waited before each response.</param>
+    /// <param name="streamTotal">How many records a streamed response declares and holds.</param>
+    /// <param name="streamChunk">The JSON lines of records 100·i to 100·i+99, by i; <see cref="Pages.InstanceLines"/> when not given.
+    /// A benchmark passes precomputed chunks, so that making them is not measured as the client's work.</param>
+    public static async Task<PageServer> StartAsync(Func<int, int, byte[]> page, TimeSpan latency, int streamTotal = 0, Func<int, byte[]>? streamChunk = null)
     {
+        streamChunk ??= i => Pages.InstanceLines(i * 100, Math.Min(100, streamTotal - i * 100));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -49,8 +55,8 @@ public sealed class PageServer : IAsyncDisposable
                 context.Response.ContentType = "application/jsonl";
                 context.Response.Headers["MPT-Streaming"] = "true";
                 context.Response.Headers["MPT-Item-Count"] = streamTotal.ToString(CultureInfo.InvariantCulture);
-                for (var start = 0; start < streamTotal; start += 100)
-                    await context.Response.Body.WriteAsync(Pages.InstanceLines(start, Math.Min(100, streamTotal - start)));
+                for (var chunk = 0; chunk * 100 < streamTotal; chunk++)
+                    await context.Response.Body.WriteAsync(streamChunk(chunk));
                 return;
             }
             var body = page(offset, limit);

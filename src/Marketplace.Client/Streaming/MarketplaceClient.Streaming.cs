@@ -55,25 +55,129 @@ public partial class MarketplaceClient
         using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
         using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024);
-        var serializer = JsonSerializer.Create(StreamSerializerSettings.Value);
-        while (true)
-        {
-            var line = await ReadLineAsync(reader, response, operation, received, declared, headers, cancellationToken).ConfigureAwait(false);
-            if (line is null) break;
-            if (IsJsonWhitespace(line)) continue; // a keep-alive
 
-            var item = Parse<T>(serializer, line, operation, received, declared, headers);
-            received++;
-            if (received > declared)
-                throw Broken(operation, $"the stream sent more records than the {declared} it declared (MPT-Item-Count)", received - 1, declared, headers);
-            if (received % ProgressEvery == 0) options.Progress?.Report(new MarketplaceStreamProgress(declared, received));
-            if (options.SkipDeleted && isDeleted(item)) continue;
-            yield return item;
+        // Lines are read ahead in batches and parsed on the thread pool, a few batches at a time, then handed out in
+        // order: parsing is most of the work, and this way it uses more than one core, as prefetched pages do. A batch
+        // is cut as soon as the next line has not arrived yet, so a slow stream's records are not held back.
+        var ahead = new Queue<Task<ParsedBatch<T>>>();
+        Task<string?>? nextLine = null;
+        Exception? broken = null;
+        var ended = false;
+        var read = 0L;
+        try
+        {
+            while (true)
+            {
+                while (!ended && broken is null && ahead.Count < BatchesAhead)
+                {
+                    var lines = new List<string>(BatchSize);
+                    var first = read;
+                    while (lines.Count < BatchSize)
+                    {
+                        nextLine ??= ReadLineAsync(reader, response, cancellationToken);
+                        if (!nextLine.IsCompleted && (lines.Count > 0 || ahead.Count > 0)) break;
+                        string? line;
+                        try
+                        {
+                            line = await nextLine.ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+                        {
+                            broken = ex;
+                            break;
+                        }
+                        finally
+                        {
+                            nextLine = null;
+                        }
+                        if (line is null)
+                        {
+                            ended = true;
+                            break;
+                        }
+                        if (IsJsonWhitespace(line)) continue; // a keep-alive
+                        lines.Add(line);
+                        read++;
+                    }
+                    if (lines.Count == 0) break;
+                    ahead.Enqueue(Task.Run(() => ParseBatch<T>(lines, first)));
+                }
+                if (ahead.Count == 0) break;
+
+                var parsed = await ahead.Dequeue().ConfigureAwait(false);
+                foreach (var item in parsed.Items)
+                {
+                    received++;
+                    if (received > declared)
+                        throw Broken(operation, $"the stream sent more records than the {declared} it declared (MPT-Item-Count)", received - 1, declared, headers);
+                    if (received % ProgressEvery == 0) options.Progress?.Report(new MarketplaceStreamProgress(declared, received));
+                    if (options.SkipDeleted && isDeleted(item)) continue;
+                    yield return item;
+                }
+                if (parsed.Error is { } error) throw Broken(operation, error, received, declared, headers, parsed.Inner);
+            }
+        }
+        finally
+        {
+            // A read still pending when the consumer stops ends with the response; nobody awaits it any more.
+            _ = nextLine?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
+        if (broken is not null)
+            throw Broken(operation, $"the connection broke in the middle of the stream ({broken.Message})", received, declared, headers, broken);
         if (received < declared)
             throw Broken(operation, $"the stream ended cleanly after {received} of the {declared} records it declared (MPT-Item-Count): the export is truncated", received, declared, headers);
         if (received % ProgressEvery != 0 || received == 0) options.Progress?.Report(new MarketplaceStreamProgress(declared, received));
+    }
+
+    private const int BatchSize = 64;
+    private const int BatchesAhead = 4;
+
+    // Records parsed from consecutive lines, up to the first that is not a record (then Error says why).
+    private sealed class ParsedBatch<T>
+    {
+        public List<T> Items { get; } = new();
+
+        public string? Error { get; set; }
+
+        public Exception? Inner { get; set; }
+    }
+
+    private static ParsedBatch<T> ParseBatch<T>(List<string> lines, long first)
+    {
+        var serializer = JsonSerializer.Create(StreamSerializerSettings.Value);
+        var batch = new ParsedBatch<T>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var number = first + i + 1;
+            try
+            {
+                using var json = new JsonTextReader(new StringReader(lines[i])) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
+                if (!json.Read() || json.TokenType != JsonToken.StartObject)
+                {
+                    batch.Error = $"record {number} of the stream is not a JSON object";
+                    return batch;
+                }
+                var item = serializer.Deserialize<T>(json);
+                // Anything after the object (a second value) makes Read throw: "Additional text encountered".
+                while (json.Read())
+                {
+                }
+                if (item is null)
+                {
+                    batch.Error = $"record {number} of the stream is empty";
+                    return batch;
+                }
+                batch.Items.Add(item);
+            }
+            catch (JsonException ex)
+            {
+                batch.Error = $"record {number} of the stream is not readable JSON ({ex.Message})";
+                batch.Inner = ex;
+                return batch;
+            }
+        }
+        return batch;
     }
 
     private static string StreamUri(string path, RqlQuery? query, MarketplaceStreamOptions options)
@@ -107,58 +211,25 @@ public partial class MarketplaceClient
         return declared;
     }
 
-    private static async Task<string?> ReadLineAsync(
-        StreamReader reader,
-        HttpResponseMessage response,
-        string operation,
-        long received,
-        long declared,
-        IReadOnlyDictionary<string, IEnumerable<string>> headers,
-        CancellationToken cancellationToken)
+    private static async Task<string?> ReadLineAsync(StreamReader reader, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        try
-        {
 #if NET7_0_OR_GREATER
-            return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        _ = response;
+        return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
 #else
-            // No cancellable read here: cancelling disposes the response, which ends the read.
-            using (cancellationToken.Register(static r => ((HttpResponseMessage)r!).Dispose(), response))
+        // No cancellable read here: cancelling disposes the response, which ends the read.
+        using (cancellationToken.Register(static r => ((HttpResponseMessage)r!).Dispose(), response))
+        {
+            try
             {
-                try
-                {
-                    return await reader.ReadLineAsync().ConfigureAwait(false);
-                }
-                catch (Exception) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(cancellationToken);
-                }
+                return await reader.ReadLineAsync().ConfigureAwait(false);
             }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }
 #endif
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
-        {
-            throw Broken(operation, $"the connection broke in the middle of the stream ({ex.Message})", received, declared, headers, ex);
-        }
-    }
-
-    private static T Parse<T>(JsonSerializer serializer, string line, string operation, long received, long declared, IReadOnlyDictionary<string, IEnumerable<string>> headers)
-    {
-        try
-        {
-            using var json = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
-            if (!json.Read() || json.TokenType != JsonToken.StartObject)
-                throw Broken(operation, $"line {received + 1} of the stream is not a JSON object", received, declared, headers);
-            // Anything after the object (a second value) makes Read throw: "Additional text encountered".
-            var item = serializer.Deserialize<T>(json);
-            while (json.Read())
-            {
-            }
-            return item ?? throw Broken(operation, $"line {received + 1} of the stream is empty", received, declared, headers);
-        }
-        catch (JsonException ex)
-        {
-            throw Broken(operation, $"line {received + 1} of the stream is not readable JSON ({ex.Message})", received, declared, headers, ex);
-        }
     }
 
     // The statuses the platform uses to refuse a stream, with what to do instead.

@@ -194,7 +194,7 @@ public sealed class StreamingTests : IDisposable
 
         var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)));
 
-        Assert.Contains($"line 3 of the stream is {what}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"record 3 of the stream is {what}", error.Message, StringComparison.Ordinal);
         Assert.Contains("2 records were delivered of 3 declared", error.Message, StringComparison.Ordinal);
     }
 
@@ -279,10 +279,14 @@ public sealed class StreamingTests : IDisposable
             }
         });
         using var client = Client(server.BaseUri, attemptTimeout: TimeSpan.FromMilliseconds(500));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var arrivals = new List<TimeSpan>();
 
-        var items = await ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId));
+        await foreach (var _ in client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)) arrivals.Add(clock.Elapsed);
 
-        Assert.Equal(8, items.Count); // 1.2 s of records, well past the 0.5 s attempt timeout
+        Assert.Equal(8, arrivals.Count); // 1.2 s of records, well past the 0.5 s attempt timeout
+        // Handed out as they arrive, not held back for a batch or the end.
+        Assert.True(arrivals[^1] - arrivals[0] > TimeSpan.FromMilliseconds(600), $"records came out together: {string.Join(", ", arrivals.Select(a => a.TotalMilliseconds.ToString("0")))} ms");
     }
 
     [Fact]
