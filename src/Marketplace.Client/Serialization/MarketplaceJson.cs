@@ -32,7 +32,7 @@ public static class MarketplaceJson
     /// <summary>Reads <paramref name="json"/> as the client reads responses.</summary>
     /// <typeparam name="T">The model type.</typeparam>
     /// <param name="json">The JSON text.</param>
-    public static T? Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, Shared.Value);
+    public static T? Deserialize<T>(string json) => MarketplaceJsonReader.Deserialize<T>(JsonSerializer.Create(Shared.Value), json);
 
     // The client's own settings (with the shared, cached contract resolver), never handed out.
     private static readonly System.Lazy<JsonSerializerSettings> Shared = new(() =>

@@ -152,7 +152,7 @@ public partial class MarketplaceClient
             var number = first + i + 1;
             try
             {
-                using var json = new JsonTextReader(new StringReader(lines[i])) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
+                using var json = new Serialization.MarketplaceJsonReader(new StringReader(lines[i]));
                 if (!json.Read() || json.TokenType != JsonToken.StartObject)
                 {
                     batch.Error = $"record {number} of the stream is not a JSON object";

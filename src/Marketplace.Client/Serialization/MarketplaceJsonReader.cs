@@ -1,0 +1,59 @@
+using System;
+using System.IO;
+using Newtonsoft.Json;
+
+namespace Marketplace.Client.Serialization;
+
+/// <summary>
+/// The reader every response is parsed with. Free-form JSON keeps date-looking strings as sent
+/// (<see cref="DateParseHandling.None"/>), while a typed timestamp is parsed straight from the reader's buffer: Newtonsoft
+/// asks for one with <see cref="ReadAsDateTimeOffset"/>, and with <c>None</c> in force it would first copy the text into
+/// a string and parse that (measured: a quarter more time per page). Here that one read runs with
+/// <see cref="DateParseHandling.DateTimeOffset"/>, everything else with <c>None</c>.
+/// </summary>
+internal sealed class MarketplaceJsonReader : JsonTextReader
+{
+    public MarketplaceJsonReader(TextReader reader)
+        : base(reader)
+    {
+        DateParseHandling = DateParseHandling.None;
+        MaxDepth = 64;
+    }
+
+    public override DateTimeOffset? ReadAsDateTimeOffset()
+    {
+        var before = DateParseHandling;
+        DateParseHandling = DateParseHandling.DateTimeOffset;
+        try
+        {
+            return base.ReadAsDateTimeOffset();
+        }
+        finally
+        {
+            DateParseHandling = before;
+        }
+    }
+
+    public override DateTime? ReadAsDateTime()
+    {
+        var before = DateParseHandling;
+        DateParseHandling = DateParseHandling.DateTime;
+        try
+        {
+            return base.ReadAsDateTime();
+        }
+        finally
+        {
+            DateParseHandling = before;
+        }
+    }
+
+    /// <summary>Reads <paramref name="json"/> with <paramref name="serializer"/> through this reader; like
+    /// <c>JsonConvert.DeserializeObject</c>, text after the value is an error.</summary>
+    public static T? Deserialize<T>(JsonSerializer serializer, string json)
+    {
+        serializer.CheckAdditionalContent = true;
+        using var reader = new MarketplaceJsonReader(new StringReader(json));
+        return serializer.Deserialize<T>(reader);
+    }
+}
