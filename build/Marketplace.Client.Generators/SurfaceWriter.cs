@@ -20,6 +20,9 @@ internal static class SurfaceWriter
         var envelopes = new StringBuilder();
         foreach (var operation in operations)
         {
+            // The operation's name and path template, for its spans and metrics (Diagnostics/).
+            client.Append("        private static readonly global::Marketplace.Client.Diagnostics.OperationInfo ").Append(InfoField(operation))
+                .Append(" = new(\"").Append(operation.Name).Append("\", \"").Append(Literal(operation.Path)).AppendLine("\");").AppendLine();
             WritePage(client, contract, operation);
             if (operation.List is { } list)
             {
@@ -63,7 +66,7 @@ internal static class SurfaceWriter
         var docs = Doc(operation.Documentation + PathDocs(operation));
         client.Append(docs).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
         Checks(client, operation.Parameters);
-        client.Append("            return _operations.").Append(operation.Name).Append("Async(").Append(Arguments(operation.Parameters)).AppendLine(");")
+        client.Append("            return ").Append(Call(operation, "null")).AppendLine(";")
             .AppendLine("        }").AppendLine();
         contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
     }
@@ -77,7 +80,7 @@ internal static class SurfaceWriter
         const string Priority = "        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]\n";
         client.Append(docs).Append(Priority).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
         Checks(client, operation.Parameters);
-        client.Append("            return WithQueryAsync(query, () => _operations.").Append(operation.Name).Append("Async(").Append(Arguments(operation.Parameters)).AppendLine("));")
+        client.Append("            return ").Append(Call(operation, "query")).AppendLine(";")
             .AppendLine("        }").AppendLine();
         contract.Append(docs).Append(Priority).Append("        ").Append(signature).AppendLine(";").AppendLine();
     }
@@ -110,6 +113,7 @@ internal static class SurfaceWriter
             .Append(string.Join(", ", kept.Select(p => p.Identifier).Concat(new[] { "query", "limit", "offset", "ct" })))
             .AppendLine(").ConfigureAwait(false),")
             .Append("                ").Append(list.ItemHasId ? "static item => item.Id" : "static _ => null").AppendLine(",")
+            .Append("                \"").Append(name).Append("\", \"").Append(operation.Name).AppendLine("\",")
             .AppendLine("                cancellationToken);")
             .AppendLine("        }").AppendLine();
         contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
@@ -169,10 +173,28 @@ internal static class SurfaceWriter
             m => "\" + global::System.Uri.EscapeDataString(" + kept.First(p => Normalized(p.Name) == Normalized(m.Groups[1].Value)).Identifier + ") + \"");
         client.Append(docs).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
         Checks(client, kept);
-        client.Append("            return StreamAsync<").Append(list.ItemType).Append(">(\"").Append(operation.Name).Append("\", \"").Append(path).Append("\", query, options, ")
+        client.Append("            return StreamAsync<").Append(list.ItemType).Append(">(").Append(InfoField(operation)).Append(", \"").Append(name).Append("\", \"").Append(path).Append("\", query, options, ")
             .Append(list.ItemHasDeletedMark ? "static item => item.Metadata?.Deleted == true" : "static _ => false").AppendLine(", cancellationToken);")
             .AppendLine("        }").AppendLine();
         contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
+    }
+
+    private static string InfoField(Operation operation) => operation.Name + "Operation";
+
+    private static string Literal(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"");
+
+    // The forwarding call, through the diagnostics helpers (MarketplaceClient.Diagnostics.cs): a page of a collection with
+    // its query and paging facts, any other operation as it is.
+    private static string Call(Operation operation, string query)
+    {
+        var send = "() => _operations." + operation.Name + "Async(" + Arguments(operation.Parameters) + ")";
+        var token = operation.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Identifier ?? "default";
+        if (operation.List is { } list)
+        {
+            string Argument(string name) => operation.Parameters.FirstOrDefault(p => p.Name == name)?.Identifier ?? "null";
+            return $"CallListAsync<{list.ResponseType}, {list.ItemType}>({InfoField(operation)}, {query}, {Argument("limit")}, {Argument("offset")}, {send}, {token})";
+        }
+        return $"CallAsync({InfoField(operation)}, {send}, {token})";
     }
 
     private static string Normalized(string name) => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());

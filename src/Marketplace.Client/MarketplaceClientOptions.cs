@@ -40,6 +40,14 @@ public sealed class MarketplaceClientOptions
     /// </summary>
     public string? Token { get; set; } = Environment.GetEnvironmentVariable(TokenEnvironmentVariable);
 
+    /// <summary>
+    /// Where tokens come from when they change (short-lived, per account, from a vault): the client asks it for a token,
+    /// keeps it until it is about to expire or the server rejects it (401: then it asks for a new one and sends the request
+    /// again, once). When set, <see cref="Token"/> is not used. Default: none. With <c>AddMarketplaceClient</c>, an
+    /// <see cref="IMarketplaceTokenProvider"/> registered in the container is used when this is not set.
+    /// </summary>
+    public IMarketplaceTokenProvider? TokenProvider { get; set; }
+
     /// <summary>How many items each request of a <c>ListAll…Async</c> enumeration asks for, 1 to 100. Default: 100.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside 1 to 100.</exception>
     public int PageSize
@@ -94,6 +102,6 @@ public sealed class MarketplaceClientOptions
 
     /// <summary>Shows the settings, with the token masked.</summary>
     public override string ToString() =>
-        $"BaseUri={BaseUri}, Token={(string.IsNullOrEmpty(Token) ? "(none)" : "***")}, PageSize={PageSize}, PrefetchPages={PrefetchPages}, " +
+        $"BaseUri={BaseUri}, Token={(string.IsNullOrEmpty(Token) ? "(none)" : "***")}, TokenProvider={(TokenProvider is null ? "(none)" : TokenProvider.GetType().Name)}, PageSize={PageSize}, PrefetchPages={PrefetchPages}, " +
         $"AttemptTimeout={AttemptTimeout}, Timeout={Timeout}, Retry=({Retry})";
 }

@@ -20,7 +20,9 @@ public static class MarketplaceClientServiceCollectionExtensions
     /// <see cref="IOptionsMonitor{TOptions}"/> of <see cref="MarketplaceClientOptions"/>: <paramref name="configure"/>,
     /// and anything else that configures them (e.g. <c>services.Configure&lt;MarketplaceClientOptions&gt;(config.GetSection("Marketplace"))</c>);
     /// a token or setting reloaded from configuration is used from the next request (or the next client) on.
-    /// Logging goes to the registered <see cref="ILoggerFactory"/>, category <c>Marketplace.Client</c>.
+    /// Logging goes to the registered <see cref="ILoggerFactory"/>, category <c>Marketplace.Client</c>. Tokens come from
+    /// <see cref="MarketplaceClientOptions.TokenProvider"/>, else from an <see cref="IMarketplaceTokenProvider"/> registered
+    /// in the container, else from <see cref="MarketplaceClientOptions.Token"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options in code; optional.</param>
@@ -49,7 +51,11 @@ public static class MarketplaceClientServiceCollectionExtensions
             {
                 var monitor = provider.GetRequiredService<IOptionsMonitor<MarketplaceClientOptions>>();
                 // The token is read for each request, so a reloaded one is used without waiting for new handlers.
-                foreach (var handler in MarketplaceHttp.CreateHandlers(ValidOptions(provider), provider.GetService<ILoggerFactory>(), () => monitor.CurrentValue.Token))
+                foreach (var handler in MarketplaceHttp.CreateHandlers(
+                             ValidOptions(provider),
+                             provider.GetService<ILoggerFactory>(),
+                             () => monitor.CurrentValue.Token,
+                             () => monitor.CurrentValue.TokenProvider ?? provider.GetService<IMarketplaceTokenProvider>()))
                     handlers.Add(handler);
             });
         builder.AddTypedClient<IMarketplaceClient>((http, provider) => new MarketplaceClient(http, ValidOptions(provider)));
@@ -60,7 +66,7 @@ public static class MarketplaceClientServiceCollectionExtensions
     private static MarketplaceClientOptions ValidOptions(IServiceProvider provider)
     {
         var options = provider.GetRequiredService<IOptionsMonitor<MarketplaceClientOptions>>().CurrentValue;
-        MarketplaceHttp.Validate(options);
+        MarketplaceHttp.Validate(options, providerRegistered: provider.GetService<IMarketplaceTokenProvider>() is not null);
         return options;
     }
 

@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
+using Marketplace.Client.Authentication;
 
 namespace Marketplace.Client.Http;
 
@@ -14,7 +16,8 @@ namespace Marketplace.Client.Http;
 /// takes the token back out of what the server answers: a server or proxy that echoes it (a 401 whose detail repeats
 /// it, a <c>WWW-Authenticate</c> header) must not put it into an exception, its headers or a log line. The pattern
 /// based redaction in <see cref="Secrets"/> knows the platform's token shapes; this handler knows the exact token,
-/// whatever its shape.
+/// whatever its shape. With an <see cref="IMarketplaceTokenProvider"/>, the token comes from its cache, and a 401 replaces it
+/// and sends the request once more.
 /// </summary>
 internal sealed class BearerTokenHandler : DelegatingHandler
 {
@@ -26,25 +29,41 @@ internal sealed class BearerTokenHandler : DelegatingHandler
     private const string Mask = "***";
 
     private readonly Func<string?> _token;
+    private readonly Func<IMarketplaceTokenProvider?> _provider;
     private TokenState? _current;
 
-    // The token source is asked before each request: a token reloaded from configuration is used at once.
-    public BearerTokenHandler(Func<string?> token) => _token = token;
+    // Both sources are asked before each request: a token or provider reloaded from configuration is used at once.
+    // A provider, when there is one, wins over the fixed token.
+    public BearerTokenHandler(Func<string?> token, Func<IMarketplaceTokenProvider?>? provider = null)
+    {
+        _token = token;
+        _provider = provider ?? (static () => null);
+    }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var token = _token();
-        var current = Volatile.Read(ref _current);
-        if (current is null || !string.Equals(current.Token, token, StringComparison.Ordinal))
-        {
-            MarketplaceHttp.ValidateToken(token);
-            current = new TokenState(token!);
-            Volatile.Write(ref _current, current);
-        }
-        var redact = current.Forms;
-        request.Headers.Authorization = current.Header;
+        var provider = _provider();
+        var cache = provider is null ? null : TokenCache.For(provider);
+        var state = State(cache is null ? _token() : await cache.GetAsync(cancellationToken).ConfigureAwait(false));
+        var redact = state.Forms;
+        request.Headers.Authorization = state.Header;
         if (request.Headers.UserAgent.Count == 0) request.Headers.UserAgent.Add(UserAgent);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // A provided token the server rejects is replaced (once, shared with every request that saw it rejected) and the
+        // request is sent again with the new one. A fixed token would only be rejected again.
+        if (cache is not null && response.StatusCode == HttpStatusCode.Unauthorized && CanSendAgain(request))
+        {
+            var fresh = State(await cache.ReplaceAsync(state.Token, cancellationToken).ConfigureAwait(false));
+            if (!ReferenceEquals(fresh, state) && !string.Equals(fresh.Token, state.Token, StringComparison.Ordinal))
+            {
+                response.Dispose();
+                request.Headers.Authorization = fresh.Header;
+                redact = fresh.Forms.Concat(state.Forms).ToArray();
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         try
         {
             RedactHeaders(response.Headers, redact);
@@ -63,6 +82,20 @@ internal sealed class BearerTokenHandler : DelegatingHandler
             throw;
         }
     }
+
+    // The header and redaction forms of a token, built once per token (checked then: present, header-safe).
+    private TokenState State(string? token)
+    {
+        var current = Volatile.Read(ref _current);
+        if (current is not null && string.Equals(current.Token, token, StringComparison.Ordinal)) return current;
+        MarketplaceHttp.ValidateToken(token);
+        current = new TokenState(token!);
+        Volatile.Write(ref _current, current);
+        return current;
+    }
+
+    // A request without a body, or with one held in memory, can be sent again as it is.
+    private static bool CanSendAgain(HttpRequestMessage request) => request.Content is null or ByteArrayContent;
 
     private static string? Redact(string text, string[] forms)
     {

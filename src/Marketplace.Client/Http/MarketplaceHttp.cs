@@ -15,10 +15,11 @@ internal static class MarketplaceHttp
     /// <summary>Checks the options before anything is sent, with messages that say what to change.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="InvalidOperationException">No token, or a base URI that would send it in clear text.</exception>
-    public static void Validate(MarketplaceClientOptions options)
+    public static void Validate(MarketplaceClientOptions options, bool providerRegistered = false)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
-        ValidateToken(options.Token);
+        // With a provider, its tokens are checked as they come.
+        if (options.TokenProvider is null && !providerRegistered) ValidateToken(options.Token);
         var uri = options.BaseUri ?? throw new InvalidOperationException($"{nameof(MarketplaceClientOptions.BaseUri)} is not set.");
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
             throw new InvalidOperationException(
@@ -35,8 +36,8 @@ internal static class MarketplaceHttp
     {
         if (string.IsNullOrWhiteSpace(token))
             throw new InvalidOperationException(
-                $"No Marketplace API token: set {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.Token)} " +
-                $"or the {MarketplaceClientOptions.TokenEnvironmentVariable} environment variable.");
+                $"No Marketplace API token: set {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.Token)}, " +
+                $"the {MarketplaceClientOptions.TokenEnvironmentVariable} environment variable, or a {nameof(MarketplaceClientOptions.TokenProvider)}.");
         foreach (var c in token!)
         {
             // A header value is visible ASCII; anything else would fail every attempt (or split the header).
@@ -50,12 +51,15 @@ internal static class MarketplaceHttp
     /// <param name="options">The settings.</param>
     /// <param name="loggerFactory">Where to log, or <see langword="null"/>.</param>
     /// <param name="token">Where each request's token comes from; <see langword="null"/>: the token in <paramref name="options"/>.</param>
-    public static DelegatingHandler[] CreateHandlers(MarketplaceClientOptions options, ILoggerFactory? loggerFactory, Func<string?>? token = null)
+    /// <param name="provider">Where each request's token provider comes from; <see langword="null"/>: the provider in <paramref name="options"/>.</param>
+    public static DelegatingHandler[] CreateHandlers(
+        MarketplaceClientOptions options, ILoggerFactory? loggerFactory, Func<string?>? token = null, Func<IMarketplaceTokenProvider?>? provider = null)
     {
         var fixedToken = options.Token;
+        var fixedProvider = options.TokenProvider;
         return new DelegatingHandler[]
         {
-            new BearerTokenHandler(token ?? (() => fixedToken)),
+            new BearerTokenHandler(token ?? (() => fixedToken), provider ?? (() => fixedProvider)),
             new ResilienceHandler(options, loggerFactory?.CreateLogger(LoggerCategory)),
             new RedirectHandler(),
         };

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Marketplace.Client.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -61,6 +62,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
         var pipeline = idempotent ? _retryPipeline : _singleAttemptPipeline;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
+        context.Properties.Set(CallerTokenKey, cancellationToken);
         // HttpClient's overall timeout runs from about here; a wait that would outlast it is not worth starting.
         context.Properties.Set(DeadlineKey, DateTimeOffset.UtcNow + _options.Timeout);
         try
@@ -99,6 +101,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
     private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Marketplace.Request");
     private static readonly ResiliencePropertyKey<int> AttemptKey = new("Marketplace.Attempt");
     private static readonly ResiliencePropertyKey<DateTimeOffset> DeadlineKey = new("Marketplace.Deadline");
+    private static readonly ResiliencePropertyKey<CancellationToken> CallerTokenKey = new("Marketplace.CallerToken");
 
     private static int Attempts(ResilienceContext context) => context.Properties.GetValue(AttemptKey, 0);
 
@@ -108,8 +111,27 @@ internal sealed class ResilienceHandler : DelegatingHandler
         var attempt = Attempts(context) + 1;
         context.Properties.Set(AttemptKey, attempt);
         await HoldOffWhileThrottledAsync(context).ConfigureAwait(false);
-        var started = Stopwatch.GetTimestamp();
 
+        // The attempt's span (a child of the operation's) and its trace context on the wire; its duration for the metric.
+        var operation = RequestState.Operation(request);
+        using var activity = MarketplaceDiagnostics.StartAttempt(request, operation, RequestState.CountSend(request));
+        MarketplaceDiagnostics.Propagate(request, activity);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await ReceiveAsync(request, context, started, attempt).ConfigureAwait(false);
+            MarketplaceDiagnostics.AttemptAnswered(activity, request, operation, (int)response.StatusCode, started);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            MarketplaceDiagnostics.AttemptFailed(activity, request, operation, ex, started, context.Properties.GetValue(CallerTokenKey, default));
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> ReceiveAsync(HttpRequestMessage request, ResilienceContext context, long started, int attempt)
+    {
         var response = await base.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
         NoteThrottling(response);
         // A stream is read by its consumer as it arrives, outside the attempt (and its timeout).
@@ -246,6 +268,11 @@ internal sealed class ResilienceHandler : DelegatingHandler
         {
             var request = args.Context.Properties.GetValue(RequestKey, null!);
             var outcome = args.Outcome.Exception is { } ex ? ex.GetType().Name : ((int)args.Outcome.Result!.StatusCode).ToString(CultureInfo.InvariantCulture);
+            MarketplaceDiagnostics.Retrying(
+                RequestState.Operation(request),
+                args.Outcome.Exception is { } failure
+                    ? MarketplaceDiagnostics.ErrorType(failure is TimeoutRejectedException ? new TimeoutException() : failure, args.Context.Properties.GetValue(CallerTokenKey, default))
+                    : outcome);
             LogRetry(_logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", args.AttemptNumber + 1, outcome, args.RetryDelay.TotalMilliseconds, null);
             args.Outcome.Result?.Dispose();
             return default;

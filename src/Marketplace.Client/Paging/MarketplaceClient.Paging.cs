@@ -22,8 +22,9 @@ public partial class MarketplaceClient
     }
 
     // One page fetcher per collection; paging, prefetch and the contract checks are MarketplacePageable's.
-    private MarketplacePageable<T> Pageable<T>(MarketplacePageable<T>.PageFetcher fetch, Func<T, string?> identity, CancellationToken cancellationToken) =>
-        new(fetch, identity, _pageSize, _prefetchPages, _maxItemsWithoutTotal, cancellationToken);
+    private MarketplacePageable<T> Pageable<T>(
+        MarketplacePageable<T>.PageFetcher fetch, Func<T, string?> identity, string name, string operation, CancellationToken cancellationToken) =>
+        new(fetch, identity, _pageSize, _prefetchPages, _maxItemsWithoutTotal, name, operation, cancellationToken);
 }
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using Marketplace.Client.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,9 +32,14 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     private readonly int _prefetchPages;
     private readonly long _maxItemsWithoutTotal;
     private readonly CancellationToken _cancellationToken;
+    private readonly string _name;
+    private readonly string _operation;
 
-    internal MarketplacePageable(PageFetcher fetch, Func<T, string?> identity, int pageSize, int prefetchPages, long maxItemsWithoutTotal, CancellationToken cancellationToken)
+    internal MarketplacePageable(
+        PageFetcher fetch, Func<T, string?> identity, int pageSize, int prefetchPages, long maxItemsWithoutTotal, string name, string operation, CancellationToken cancellationToken)
     {
+        _name = name;
+        _operation = operation;
         _fetch = fetch;
         _identity = identity;
         _pageSize = pageSize;
@@ -69,6 +76,14 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
         var token = linked.Token;
+        // One span for the whole enumeration, holding its page calls; it ends when the enumeration does, however it ends.
+        var span = MarketplaceDiagnostics.StartEnumeration(_name, _operation, "paged");
+        await foreach (var page in TracedEnumeration.RunAsync(span, PagesCore(span, token), _operation, "paged", static p => (p.Items.Count, p.Total), token).ConfigureAwait(false))
+            yield return page;
+    }
+
+    private async IAsyncEnumerable<MarketplacePage<T>> PagesCore(Activity? span, [EnumeratorCancellation] CancellationToken token)
+    {
         using var prefetching = CancellationTokenSource.CreateLinkedTokenSource(token);
         var ahead = new Queue<(int Offset, Task<IListResponse<T>> Response)>();
         var prefetch = _prefetchPages > 1;
@@ -93,7 +108,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
                         prefetch = false;
                         await StopAsync(ahead, prefetching).ConfigureAwait(false);
                     }
-                    pending = _fetch(_pageSize, offset, token);
+                    pending = Fetch(span, offset, token);
                 }
 
                 var page = ToPage(await pending.ConfigureAwait(false), offset);
@@ -125,7 +140,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
                     var next = Math.Max(scheduledUpTo, offset + page.Items.Count);
                     while (ahead.Count < _prefetchPages && next < known)
                     {
-                        ahead.Enqueue((next, _fetch(_pageSize, next, prefetching.Token)));
+                        ahead.Enqueue((next, Fetch(span, next, prefetching.Token)));
                         next += page.Items.Count;
                     }
                     scheduledUpTo = next;
@@ -141,6 +156,23 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
         finally
         {
             await StopAsync(ahead, prefetching).ConfigureAwait(false);
+        }
+    }
+
+    // Starts a page request as a child of the enumeration's span: an async iterator does not keep Activity.Current between
+    // the items it hands out, so the span is made current just while the request starts (its async flow keeps it).
+    private Task<IListResponse<T>> Fetch(Activity? span, int offset, CancellationToken token)
+    {
+        if (span is null) return _fetch(_pageSize, offset, token);
+        var previous = Activity.Current;
+        Activity.Current = span;
+        try
+        {
+            return _fetch(_pageSize, offset, token);
+        }
+        finally
+        {
+            Activity.Current = previous;
         }
     }
 

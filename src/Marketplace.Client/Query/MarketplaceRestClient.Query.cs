@@ -11,10 +11,14 @@ internal partial class MarketplaceRestClient
 {
     internal static readonly AsyncLocal<Query.RqlQuery?> PendingQuery = new();
 
+    // The operation the pending call belongs to (set only while traces or metrics are listened to), for the handlers.
+    internal static readonly AsyncLocal<Diagnostics.OperationInfo?> PendingOperation = new();
+
 #pragma warning disable CA1822 // The generated declaration of this partial method is an instance method.
     partial void PrepareRequest(System.Net.Http.HttpClient client, System.Net.Http.HttpRequestMessage request, StringBuilder urlBuilder)
 #pragma warning restore CA1822
     {
+        if (PendingOperation.Value is { } operation) Http.RequestState.SetOperation(request, operation);
         var query = PendingQuery.Value?.ToQueryString();
         if (string.IsNullOrEmpty(query)) return;
         urlBuilder.Append(HasQuery(urlBuilder) ? '&' : '?').Append(query);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -9,6 +10,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Marketplace.Client.Diagnostics;
 using Marketplace.Client.Http;
 using Marketplace.Client.Query;
 using Newtonsoft.Json;
@@ -28,26 +30,62 @@ public partial class MarketplaceClient
     private const int ProgressEvery = 100;
     private const int MaxErrorBodyChars = 64 * 1024;
 
-    private async IAsyncEnumerable<T> StreamAsync<T>(
-        string operation,
+    private IAsyncEnumerable<T> StreamAsync<T>(
+        OperationInfo operation,
+        string name,
         string path,
         RqlQuery? query,
         MarketplaceStreamOptions? options,
         Func<T, bool> isDeleted,
+        CancellationToken cancellationToken)
+    {
+        // One span for the stream (started when enumeration starts), holding its request; it ends with the enumeration.
+        return Traced(cancellationToken);
+
+        async IAsyncEnumerable<T> Traced([EnumeratorCancellation] CancellationToken token)
+        {
+            var span = MarketplaceDiagnostics.StartEnumeration(name, operation.Name, "streamed");
+            await foreach (var record in TracedEnumeration.RunAsync(span, StreamCoreAsync(operation, path, query, options, isDeleted, span, token), operation.Name, "streamed", static _ => (1, null), token).ConfigureAwait(false))
+                yield return record;
+        }
+    }
+
+    private async IAsyncEnumerable<T> StreamCoreAsync<T>(
+        OperationInfo info,
+        string path,
+        RqlQuery? query,
+        MarketplaceStreamOptions? options,
+        Func<T, bool> isDeleted,
+        Activity? span,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var operation = info.Name;
         options ??= new MarketplaceStreamOptions();
         using var request = new HttpRequestMessage(HttpMethod.Get, StreamUri(path, query, options));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonLines));
         request.Headers.TryAddWithoutValidation("MPT-Streaming", "true");
         StreamingRequest.Mark(request);
+        RequestState.SetOperation(request, info);
 
         // Retries (ResilienceHandler) happen here, before the first record; after it, a failure surfaces with the count.
-        using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        // The request starts as a child of the stream's span (an async iterator does not keep Activity.Current for us).
+        Task<HttpResponseMessage> sending;
+        var previous = Activity.Current;
+        if (span is not null) Activity.Current = span;
+        try
+        {
+            sending = _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        finally
+        {
+            if (span is not null) Activity.Current = previous;
+        }
+        using var response = await sending.ConfigureAwait(false);
         var headers = Headers(response);
         if (!response.IsSuccessStatusCode) throw await RefusedAsync(operation, response, headers, cancellationToken).ConfigureAwait(false);
 
         var declared = CheckStreamHeaders(operation, response, headers);
+        span?.SetTag("marketplace.list.total", declared);
         var received = 0L;
 #if NET5_0_OR_GREATER
         using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);

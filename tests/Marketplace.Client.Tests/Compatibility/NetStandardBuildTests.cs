@@ -90,4 +90,32 @@ public sealed class NetStandardBuildTests : IDisposable
         var error = await Assert.ThrowsAsync<TimeoutException>(() => call);
         Assert.Contains("(attempts: 2)", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_netstandard_build_traces_its_own_attempts_and_sends_their_trace_context()
+    {
+        // On .NET Framework there is no runtime span per attempt: the build's own attempt span is the HTTP client span.
+        _api.Serve(StubApi.InstancesPath, """{"$meta":{"pagination":{"offset":0,"limit":100,"total":1}},"data":[{"id":"INS-1"}]}""");
+        using var client = CreateClient(LoadNetStandardBuild(), _api.BaseUri, TimeSpan.FromSeconds(60));
+        var stopped = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Marketplace.Client",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        var call = (Task)client.GetType().GetMethod("ListExtensionInstancesAsync", new[] { typeof(string), typeof(int?), typeof(int?), typeof(CancellationToken) })!
+            .Invoke(client, new object?[] { StubApi.ExtensionId, 100, 0, CancellationToken.None })!;
+        await call;
+
+        var traceparent = _api.Server.LogEntries.Single().RequestMessage!.Headers!["traceparent"].Single();
+        var attempt = Assert.Single(stopped, a => $"00-{a.TraceId}-{a.SpanId}-01" == traceparent);
+        Assert.Equal(System.Diagnostics.ActivityKind.Client, attempt.Kind);
+        Assert.Equal(200, attempt.GetTagItem("http.response.status_code"));
+        var operation = Assert.Single(stopped, a => a.SpanId == attempt.ParentSpanId);
+        Assert.Equal("ListExtensionInstances", operation.DisplayName);
+        Assert.Equal(1, operation.GetTagItem("marketplace.page.item_count"));
+    }
 }

@@ -31,7 +31,7 @@ public class AuthenticationTests : IDisposable
     {
         var error = Assert.Throws<InvalidOperationException>(() => _api.CreateClient(o => o.Token = null));
 
-        Assert.Equal("No Marketplace API token: set MarketplaceClientOptions.Token or the MPT_API_TOKEN environment variable.", error.Message);
+        Assert.Equal("No Marketplace API token: set MarketplaceClientOptions.Token, the MPT_API_TOKEN environment variable, or a TokenProvider.", error.Message);
         Assert.Empty(_api.Server.LogEntries);
     }
 
