@@ -3,6 +3,7 @@
 # the last line is "package-tests: N passed, N failed".
 #  - pack: dotnet pack makes Marketplace.Client.<version>.nupkg and .snupkg, warning-free, from this clone
 #  - layout: lib/netstandard2.0 and lib/net10.0 with XML docs, the README, a repository element with the commit
+#  - identity: Apache-2.0; a repository URL only from a network origin, without its credentials; none invented
 #  - consume: a console app outside the repository, referencing the package by version from a local feed
 #    (dependencies from the registry), lists the recorded instances; the .snupkg embeds the generated source
 #  - regenerate: in a copy of the repository, a build with no change does not run the generation step, an NSwag
@@ -48,6 +49,27 @@ layout() {
   unzip -p "$nupkg" Marketplace.Client.nuspec | grep -E "<repository [^>]*commit=\"$commit\"" || { echo "nuspec lacks <repository commit=\"$commit\">"; return 1; }
 }
 run layout layout
+
+identity() {
+  # Apache-2.0, validated across both target frameworks (EnablePackageValidation runs in pack), and a repository URL only
+  # when the origin is a network URL: this clone's own origin, then a clone whose origin carries CI credentials.
+  local nuspec; nuspec=$(unzip -p "$nupkg" Marketplace.Client.nuspec) || return 1
+  grep -q '<license type="expression">Apache-2.0</license>' <<<"$nuspec" || { echo "the license is not Apache-2.0"; return 1; }
+  local origin; origin=$(git -C "$repo" config --get remote.origin.url || true)
+  if [[ "$origin" =~ ^(https|http|ssh|git):// ]]; then
+    grep -q '<repository [^>]*url="' <<<"$nuspec" || { echo "origin $origin is not the repository URL"; return 1; }
+  else
+    if grep -q '<repository [^>]*url=' <<<"$nuspec"; then echo "a repository URL was invented for origin '$origin'"; return 1; fi
+  fi
+  git clone -q "$repo" "$work/remote-clone" || return 1
+  git -C "$work/remote-clone" remote set-url origin "https://ci-user:ci-secret@git.example.com/team/marketplace-client.git"
+  dotnet pack "$work/remote-clone/src/Marketplace.Client/Marketplace.Client.csproj" -c Release -o "$work/remote-feed" -p:VersionSuffix="$suffix" -warnaserror || return 1
+  local other; other=$(unzip -p "$work/remote-feed/Marketplace.Client.$version.nupkg" Marketplace.Client.nuspec) || return 1
+  grep -E '<repository [^>]*url="https://git.example.com/team/marketplace-client.git"' <<<"$other" || { echo "$other"; echo "the origin's URL is not the repository URL"; return 1; }
+  grep -q '<projectUrl>https://git.example.com/team/marketplace-client</projectUrl>' <<<"$other" || { echo "no project URL from the origin"; return 1; }
+  if grep -q 'ci-secret' <<<"$other"; then echo "the origin's credentials reached the package"; return 1; fi
+}
+run identity identity
 
 consume() {
   mkdir -p "$work/consumer" "$work/symbols"
