@@ -44,6 +44,9 @@ internal static class MarketplaceDiagnostics
     /// <summary>Whether anything listens: when not, the generated calls take their direct path.</summary>
     public static bool IsEnabled => Source.HasListeners() || RequestDuration.Enabled;
 
+    /// <summary>Whether anything listens to what an enumeration reports (its span, items, violations).</summary>
+    public static bool IsEnumerationObserved => Source.HasListeners() || Items.Enabled || ContractViolations.Enabled;
+
     // ---- operation spans ----
 
     public static Activity? StartOperation(OperationInfo operation, int? limit, int? offset)

@@ -40,6 +40,8 @@ public partial class MarketplaceClient
         CancellationToken cancellationToken)
     {
         // One span for the stream (started when enumeration starts), holding its request; it ends with the enumeration.
+        // Nobody listening: the records go straight out, without the two layers that would observe them.
+        if (!MarketplaceDiagnostics.IsEnumerationObserved) return StreamCoreAsync(operation, path, query, options, isDeleted, null, cancellationToken);
         return Traced(cancellationToken);
 
         async IAsyncEnumerable<T> Traced([EnumeratorCancellation] CancellationToken token)
