@@ -100,6 +100,69 @@ public class MarketplaceApiException : Exception
     /// </summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>
+    /// The exception the client throws when the server answers <paramref name="statusCode"/> with these problem details,
+    /// for fakes in tests of code that handles API failures: its message, properties and <see cref="ResponseExcerpt"/>
+    /// read exactly as they would for that response (the details are written as the <c>application/problem+json</c> body
+    /// the platform sends, and read back the way the client reads every response).
+    /// </summary>
+    /// <param name="statusCode">The HTTP status code, e.g. 404, 429 or 503.</param>
+    /// <param name="title">The problem's short summary (<c>title</c>).</param>
+    /// <param name="detail">The explanation of this occurrence (<c>detail</c>).</param>
+    /// <param name="traceId">The server's trace id (<c>traceId</c>).</param>
+    /// <param name="errors">Field errors (<c>errors</c>, written in the platform's array shape).</param>
+    /// <param name="type">The problem type URI reference (<c>type</c>).</param>
+    /// <param name="instance">The URI reference of this occurrence (<c>instance</c>).</param>
+    /// <param name="retryAfter">A <c>Retry-After</c> header, in whole seconds (rounded up), for <see cref="RetryAfter"/>.</param>
+    /// <returns>The exception, not thrown.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="statusCode"/> is not between 100 and 599, or <paramref name="retryAfter"/> is negative.</exception>
+    public static MarketplaceApiException FromProblemDetails(
+        int statusCode,
+        string? title = null,
+        string? detail = null,
+        string? traceId = null,
+        IEnumerable<MarketplaceApiError>? errors = null,
+        string? type = null,
+        string? instance = null,
+        TimeSpan? retryAfter = null)
+    {
+        if (statusCode is < 100 or > 599) throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "An HTTP status code is between 100 and 599.");
+        if (retryAfter < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(retryAfter), retryAfter, "A wait cannot be negative.");
+
+        var body = new JObject();
+        if (type is not null) body["type"] = type;
+        if (title is not null) body["title"] = title;
+        body["status"] = statusCode;
+        if (detail is not null) body["detail"] = detail;
+        if (instance is not null) body["instance"] = instance;
+        if (traceId is not null) body["traceId"] = traceId;
+        var entries = errors?.Select(e => e ?? throw new ArgumentException("The errors hold a null entry.", nameof(errors))).ToList();
+        if (entries is { Count: > 0 })
+        {
+            body["errors"] = new JArray(entries.Select(e =>
+            {
+                var entry = new JObject();
+                if (e.Code is not null) entry["id"] = e.Code;
+                entry["message"] = e.Message;
+                if (e.Field is not null) entry["properties"] = new JArray(e.Field);
+                return entry;
+            }));
+        }
+
+        var headers = new Dictionary<string, IEnumerable<string>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Content-Type"] = new[] { "application/problem+json" },
+        };
+        if (retryAfter is { } wait)
+            headers["Retry-After"] = new[] { Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture) };
+        return new MarketplaceApiException(
+            "The HTTP status code of the response was not expected (" + statusCode.ToString(CultureInfo.InvariantCulture) + ").",
+            statusCode,
+            body.ToString(Formatting.None),
+            headers,
+            innerException: null);
+    }
+
     // A page that contradicts the ones before it: the response was readable, but the collection is not.
     internal static MarketplaceApiException PagingViolation(string message) =>
         new(message, 200, response: null, new Dictionary<string, IEnumerable<string>>(), innerException: null);

@@ -4,9 +4,32 @@ using System.Collections.Generic;
 namespace Marketplace.Client;
 
 /// <summary>One page of a collection, with the <c>$meta</c> the API sent along with it.</summary>
+/// <remarks>
+/// The client creates pages as it reads them; a test of your own code creates them with <see cref="FromItems"/> and
+/// hands them to <see cref="MarketplacePageable{T}.FromPages"/>.
+/// </remarks>
 /// <typeparam name="T">The item type, e.g. <see cref="Instance"/>.</typeparam>
 public sealed class MarketplacePage<T>
 {
+    /// <summary>
+    /// A page holding <paramref name="items"/>, as the server would have sent it: for fakes in tests of code that takes
+    /// pages or a <see cref="MarketplacePageable{T}"/> (see <see cref="MarketplacePageable{T}.FromPages"/>).
+    /// </summary>
+    /// <param name="items">The page's items, in order.</param>
+    /// <param name="offset">How many items precede the page in the collection.</param>
+    /// <param name="total">How many items the whole collection holds; <see langword="null"/> for a server that does not say.</param>
+    /// <returns>A page whose <see cref="Limit"/> is 100 (the platform's page size), or the item count when that is larger, and that omits no fields.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="items"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> or <paramref name="total"/> is negative.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "A test finds the factory on the type it makes, as with Azure's Page<T>.FromValues.")]
+    public static MarketplacePage<T> FromItems(IReadOnlyList<T> items, int offset = 0, int? total = null)
+    {
+        if (items is null) throw new ArgumentNullException(nameof(items));
+        if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), offset, "An offset cannot be negative.");
+        if (total < 0) throw new ArgumentOutOfRangeException(nameof(total), total, "A total cannot be negative.");
+        return new MarketplacePage<T>(items, offset, Math.Max(items.Count, MarketplaceClientOptions.MaxPageSize), total, Array.Empty<string>());
+    }
+
     internal MarketplacePage(IReadOnlyList<T> items, int offset, int limit, int? total, IReadOnlyList<string> omitted)
     {
         Items = items;

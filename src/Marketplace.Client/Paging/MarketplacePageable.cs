@@ -27,6 +27,8 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     internal delegate Task<IListResponse<T>> PageFetcher(int limit, int offset, CancellationToken cancellationToken);
 
     private readonly PageFetcher _fetch;
+    // Set for a pageable made from given pages (FromPages), which requests nothing and checks nothing.
+    private readonly IEnumerable<MarketplacePage<T>>? _givenPages;
     private readonly Func<T, string?> _identity;
     private readonly int _pageSize;
     private readonly int _prefetchPages;
@@ -46,6 +48,53 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
         _prefetchPages = prefetchPages;
         _maxItemsWithoutTotal = maxItemsWithoutTotal;
         _cancellationToken = cancellationToken;
+    }
+
+    private MarketplacePageable(IEnumerable<MarketplacePage<T>> pages)
+        : this(static (_, _, _) => throw new InvalidOperationException("A pageable made from pages requests nothing."), static _ => null, MarketplaceClientOptions.MaxPageSize, 1, long.MaxValue, "", "", CancellationToken.None)
+    {
+        _givenPages = pages;
+    }
+
+    /// <summary>
+    /// A pageable that hands out <paramref name="pages"/> as they are, for fakes in tests of code that takes a
+    /// <see cref="MarketplacePageable{T}"/> (e.g. a mocked <see cref="IMarketplaceClient"/>'s <c>ListAll…Async</c>).
+    /// It behaves as one the client returns: items in order, <see cref="AsPages"/>, <see cref="GetTotalCountAsync"/>
+    /// (the first page's <see cref="MarketplacePage{T}.Total"/>), and cancellation before each page and each item.
+    /// </summary>
+    /// <param name="pages">
+    /// The pages, e.g. from <see cref="MarketplacePage{T}.FromItems"/>. Enumerated anew by every enumeration and only as
+    /// far as it goes, so a sequence that throws part-way (a <see cref="MarketplaceApiException"/> on the third page)
+    /// fails the enumeration there, as a failed request would.
+    /// </param>
+    /// <exception cref="ArgumentNullException"><paramref name="pages"/> is null.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "A test finds the factory on the type it makes, as with Azure's Page<T>.FromValues.")]
+    public static MarketplacePageable<T> FromPages(IEnumerable<MarketplacePage<T>> pages) =>
+        new(pages ?? throw new ArgumentNullException(nameof(pages)));
+
+    /// <summary>
+    /// A pageable over <paramref name="items"/>, cut into pages of <paramref name="pageSize"/> as the server would cut
+    /// them, each with the offset and the total (the item count); no items give one empty page with a total of 0. For
+    /// fakes in tests; see <see cref="FromPages"/>.
+    /// </summary>
+    /// <param name="items">The collection's items, in order (read once, when this is called).</param>
+    /// <param name="pageSize">Items per page, 1 to 100 (the platform's largest page).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="items"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> is not between 1 and 100.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "A test finds the factory on the type it makes, as with Azure's Page<T>.FromValues.")]
+    public static MarketplacePageable<T> FromItems(IEnumerable<T> items, int pageSize = MarketplaceClientOptions.MaxPageSize)
+    {
+        if (items is null) throw new ArgumentNullException(nameof(items));
+        if (pageSize is < 1 or > MarketplaceClientOptions.MaxPageSize)
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, $"A page holds 1 to {MarketplaceClientOptions.MaxPageSize} items.");
+        var all = new List<T>(items);
+        var pages = new List<MarketplacePage<T>>();
+        for (var offset = 0; offset < all.Count || offset == 0; offset += pageSize)
+        {
+            var count = Math.Min(pageSize, all.Count - offset);
+            pages.Add(new MarketplacePage<T>(all.GetRange(offset, count), offset, pageSize, all.Count, Array.Empty<string>()));
+        }
+        return new MarketplacePageable<T>(pages);
     }
 
     /// <summary>Enumerates the items of every page, in server order.</summary>
@@ -76,6 +125,15 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
         var token = linked.Token;
+        if (_givenPages is not null)
+        {
+            foreach (var given in _givenPages)
+            {
+                token.ThrowIfCancellationRequested();
+                yield return given ?? throw new InvalidOperationException($"The pages given to {nameof(MarketplacePageable<T>)}.{nameof(FromPages)} hold a null page.");
+            }
+            yield break;
+        }
         // One span for the whole enumeration, holding its page calls; it ends when the enumeration does, however it ends.
         var span = MarketplaceDiagnostics.StartEnumeration(_name, _operation, "paged");
         await foreach (var page in TracedEnumeration.RunAsync(span, PagesCore(span, token), _operation, "paged", static p => (p.Items.Count, p.Total), token).ConfigureAwait(false))
@@ -196,12 +254,19 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
 
     /// <summary>
     /// How many items the collection holds, asked with <c>limit=0</c> (no items are transferred).
-    /// <see langword="null"/> when the server does not report a total for this collection.
+    /// <see langword="null"/> when the server does not report a total for this collection. For a pageable made with
+    /// <see cref="FromPages"/>, the first page's total.
     /// </summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<int?> GetTotalCountAsync(CancellationToken cancellationToken = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
+        if (_givenPages is not null)
+        {
+            linked.Token.ThrowIfCancellationRequested();
+            foreach (var first in _givenPages) return first?.Total;
+            return null;
+        }
         var response = await _fetch(0, 0, linked.Token).ConfigureAwait(false);
         return response.Metadata?.Pagination?.Total;
     }
