@@ -38,9 +38,13 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
     {
         // The whole surface is a pure function of the generated operations' signatures and documentation; the text is
         // compared between runs, so an edit elsewhere re-emits nothing.
+        // The generator runs in every compilation that takes it as an analyzer; only the one holding the NSwag output
+        // (Marketplace.Client) gets the surface. One that merely references the library (Marketplace.Client.Testing, which
+        // sees its internals) must not get a second copy of it.
         var surface = context.CompilationProvider.Select(static (compilation, cancellationToken) => Build(compilation, cancellationToken));
         context.RegisterSourceOutput(surface, static (output, result) =>
         {
+            if (result == Result.Elsewhere) return;
             if (result.Source is null)
             {
                 output.ReportDiagnostic(Diagnostic.Create(NoOperations, Location.None, RestClientName));
@@ -49,16 +53,22 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
             output.AddSource("MarketplaceClient.Operations.g.cs", SourceText.From(result.Source, Encoding.UTF8));
         });
 
-        var fields = context.CompilationProvider.Select(static (compilation, cancellationToken) => new Result(FieldPathWriter.Write(compilation, cancellationToken)));
-        context.RegisterSourceOutput(fields, static (output, result) => output.AddSource("Fields.g.cs", SourceText.From(result.Source!, Encoding.UTF8)));
+        var fields = context.CompilationProvider.Select(static (compilation, cancellationToken) =>
+            HoldsTheClient(compilation) ? new Result(FieldPathWriter.Write(compilation, cancellationToken)) : Result.Elsewhere);
+        context.RegisterSourceOutput(fields, static (output, result) =>
+        {
+            if (result != Result.Elsewhere) output.AddSource("Fields.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
+        });
 
         var kinds = context.CompilationProvider.Select(static (compilation, cancellationToken) =>
         {
+            if (!HoldsTheClient(compilation)) return Result.Elsewhere;
             var (source, collisions) = EnumKindWriter.Write(compilation, cancellationToken);
             return new Result(source, collisions);
         });
         context.RegisterSourceOutput(kinds, static (output, result) =>
         {
+            if (result == Result.Elsewhere) return;
             foreach (var collision in result.Problems)
                 output.ReportDiagnostic(Diagnostic.Create(EnumKindWriter.Collision, Location.None, collision.Split('\u001f')));
             output.AddSource("EnumKinds.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
@@ -69,12 +79,20 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
     {
         var rest = compilation.GetTypeByMetadataName(RestClientName);
         if (rest is null) return new Result(null);
+        if (!HoldsTheClient(compilation)) return Result.Elsewhere;
         var operations = Operation.ReadAll(rest, compilation, cancellationToken);
         return new Result(SurfaceWriter.Write(operations));
     }
 
+    // The NSwag output is declared in this compilation's source, not only in a referenced assembly.
+    private static bool HoldsTheClient(Compilation compilation) =>
+        compilation.GetTypeByMetadataName(RestClientName)?.Locations.Any(l => l.IsInSource) == true;
+
     private sealed class Result : IEquatable<Result>
     {
+        /// <summary>The compilation only references the client: nothing to write, nothing to report.</summary>
+        public static readonly Result Elsewhere = new(null, new[] { "elsewhere" });
+
         public Result(string? source, IReadOnlyList<string>? problems = null)
         {
             Source = source;

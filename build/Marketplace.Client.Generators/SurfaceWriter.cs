@@ -20,8 +20,9 @@ internal static class SurfaceWriter
         var envelopes = new StringBuilder();
         foreach (var operation in operations)
         {
-            // The operation's name and path template, for its spans and metrics (Diagnostics/).
-            client.Append("        private static readonly global::Marketplace.Client.Diagnostics.OperationInfo ").Append(InfoField(operation))
+            // The operation's name and path template, for its spans and metrics (Diagnostics/), and for the seeding methods
+            // that Marketplace.Client.Testing generates (it sees internals).
+            client.Append("        internal static readonly global::Marketplace.Client.Diagnostics.OperationInfo ").Append(InfoField(operation))
                 .Append(" = new(\"").Append(operation.Name).Append("\", \"").Append(Literal(operation.Path)).AppendLine("\");").AppendLine();
             WritePage(client, contract, operation);
             if (operation.List is { } list)

@@ -30,4 +30,22 @@ public class PublicApiTests
 
         Snapshot.Match(api.Split('\n'));
     }
+
+    [Fact]
+    public void The_testing_packages_public_api_is_the_reviewed_one()
+    {
+        var api = typeof(Marketplace.Client.Testing.MarketplaceTestServer).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            ExcludeAttributes = new[]
+            {
+                "System.Runtime.Versioning.TargetFrameworkAttribute",
+                "System.Reflection.AssemblyMetadataAttribute",
+                "System.Runtime.CompilerServices.InternalsVisibleToAttribute",
+                "System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute",
+                "System.Runtime.CompilerServices.AsyncStateMachineAttribute",
+            },
+        });
+
+        Snapshot.Match(api.Split('\n'));
+    }
 }

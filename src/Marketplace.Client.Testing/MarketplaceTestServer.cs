@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Marketplace.Client.Diagnostics;
+using WireMock.Server;
+
+namespace Marketplace.Client.Testing;
+
+/// <summary>
+/// An in-process stand-in for the Marketplace Platform API, for tests of code that uses <see cref="MarketplaceClient"/>:
+/// a WireMock.Net server on a free loopback port that pages and streams the collections you seed as the platform does,
+/// fails on demand, plays sessions recorded with the sample's <c>record</c> command, and shows what the client sent.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Seed a collection with its <c>Add…</c> method (one per collection the client lists, generated from the same spec:
+/// <c>AddExtensionInstances(extensionId, items)</c> for <c>ListAllExtensionInstancesAsync</c>). The server then answers
+/// that path as the platform does: <c>limit</c> (at most 100; 10 when not sent) and <c>offset</c>,
+/// <c>$meta.pagination</c> with the total, <c>limit=0</c> for a count, <c>400</c> problem details for a limit or offset
+/// that is not a number, <c>401</c> without a bearer token, and the streaming mode (<c>MPT-Streaming: true</c>, JSON lines,
+/// <c>MPT-Item-Count</c>).
+/// </para>
+/// <para>
+/// The server does not evaluate RQL: every seeded item is served whatever the filter, order or select. Assert what your
+/// code asked for through <see cref="Requests"/> (<see cref="MarketplaceTestRequest.Filter"/>, <see cref="MarketplaceTestRequest.Order"/>,
+/// <see cref="MarketplaceTestRequest.Select"/>), and seed what the platform would have answered.
+/// </para>
+/// <para>Thread-safe: seed, fail and read requests while a client is enumerating.</para>
+/// </remarks>
+/// <example><code>
+/// await using var server = MarketplaceTestServer.Start();
+/// server.AddExtensionInstances("EXT-6822-9898-4256", instances);
+/// using var client = server.CreateClient();
+/// </code></example>
+public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposable
+{
+    /// <summary>The token the clients of <see cref="CreateClient"/> send (a platform-shaped API token that grants nothing).</summary>
+    public const string Token = "idt:TKN-0000-0000:marketplace-test-server";
+
+    /// <summary>How many items a page request without <c>limit</c> gets (the platform picks a small default, too).</summary>
+    public const int DefaultPageSize = 10;
+
+    private readonly WireMockServer _server;
+    private readonly ConcurrentDictionary<string, SeededCollection> _collections = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<TestServerFault> _faults = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
+
+    private MarketplaceTestServer()
+    {
+        _server = WireMockServer.Start();
+        try
+        {
+            TestServerDispatch.Register(_server, _collections, _faults, _stopping.Token);
+        }
+        catch
+        {
+            _server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a server on a free loopback port. Dispose it (<c>await using</c>) at the end of the test.</summary>
+    /// <returns>The running server, with no collection seeded.</returns>
+    public static MarketplaceTestServer Start() => new();
+
+    /// <summary>The server's base address, e.g. <c>http://127.0.0.1:51234/</c>; give it to <see cref="MarketplaceClientOptions.BaseUri"/>.</summary>
+    public Uri BaseUri => new(_server.Url! + "/");
+
+    /// <summary>
+    /// The WireMock.Net server underneath, for a stub this class has no method for (<c>server.WireMockServer.Given(…)</c>).
+    /// Stubs you add there are consulted after the faults and seeded collections of this class.
+    /// </summary>
+    public WireMockServer WireMockServer => _server;
+
+    /// <summary>
+    /// Every request the server received, in arrival order, with the <c>Authorization</c> header masked: what your code
+    /// sent (path, paging, RQL filter, order, select, streaming) and what it was answered.
+    /// </summary>
+    public IReadOnlyList<MarketplaceTestRequest> Requests =>
+        _server.LogEntries.Where(e => e.RequestMessage is not null).OrderBy(e => e.RequestMessage!.DateTime).Select(MarketplaceTestRequest.From).ToList();
+
+    /// <summary>
+    /// A client of this server, built from options as an application builds one (the whole pipeline: token, retries,
+    /// timeouts), with <see cref="Token"/>, and retry back-off shortened to milliseconds so a test of retries stays fast.
+    /// </summary>
+    /// <param name="configure">Changes to the options before the client is built, e.g. <c>o =&gt; o.Retry.Enabled = false</c>.</param>
+    /// <returns>A new client; dispose it.</returns>
+    public MarketplaceClient CreateClient(Action<MarketplaceClientOptions>? configure = null)
+    {
+        ThrowIfDisposed();
+        var options = new MarketplaceClientOptions
+        {
+            BaseUri = BaseUri,
+            Token = Token,
+            Retry = { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(100) },
+        };
+        configure?.Invoke(options);
+        return new MarketplaceClient(options);
+    }
+
+    /// <summary>
+    /// Answers the next request (whatever it addresses) with <paramref name="statusCode"/> and problem details, as the
+    /// platform fails; with <paramref name="retryAfter"/>, a <c>Retry-After</c> header in whole seconds. Calls queue up:
+    /// each answers one request, in order.
+    /// </summary>
+    /// <param name="statusCode">An error status, 400 to 599: e.g. 429 or 503 (which the client retries) or 404 (which it does not).</param>
+    /// <param name="retryAfter">How long the server asks the client to wait, or <see langword="null"/> for no <c>Retry-After</c>.</param>
+    /// <returns>This server.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The status is not an error status, or the wait is negative.</exception>
+    public MarketplaceTestServer FailNext(int statusCode, TimeSpan? retryAfter = null)
+    {
+        if (statusCode is < 400 or > 599) throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "An error status is between 400 and 599.");
+        if (retryAfter < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(retryAfter), retryAfter, "A wait cannot be negative.");
+        return Enqueue(TestServerFault.Status(statusCode, retryAfter));
+    }
+
+    /// <summary>
+    /// Garbles the next response: its status and the first half of its body arrive as they would, then random bytes in
+    /// place of the rest, as from a proxy that lost the upstream connection mid-body. The client reports such a body as a
+    /// <see cref="MarketplaceApiException"/> (the status, and the parse error inside) and does not retry it. (WireMock.Net
+    /// cannot break a connection in the middle of a body; a dropped connection is not one of these faults.)
+    /// </summary>
+    /// <returns>This server.</returns>
+    public MarketplaceTestServer GarbleNext() => Enqueue(TestServerFault.Garble());
+
+    /// <summary>
+    /// Holds the next request for <paramref name="delay"/> before it is answered as it otherwise would be: for a test of
+    /// timeouts (<see cref="MarketplaceClientOptions.AttemptTimeout"/>) or of work done while a page loads.
+    /// </summary>
+    /// <param name="delay">How long to wait, up to 5 minutes. Disposing the server ends the wait.</param>
+    /// <returns>This server.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The delay is negative or longer than 5 minutes.</exception>
+    public MarketplaceTestServer DelayNext(TimeSpan delay)
+    {
+        if (delay < TimeSpan.Zero || delay > TimeSpan.FromMinutes(5))
+            throw new ArgumentOutOfRangeException(nameof(delay), delay, "A delay is between 0 and 5 minutes.");
+        return Enqueue(TestServerFault.Delay(delay));
+    }
+
+    /// <summary>
+    /// Plays back recorded responses: WireMock.Net mapping files, as the sample's <c>record</c> command writes them (a
+    /// folder, searched recursively, or one file). Seeded collections and faults are consulted first.
+    /// </summary>
+    /// <param name="path">A folder of mapping files (<c>*.json</c>) or one mapping file.</param>
+    /// <returns>This server.</returns>
+    /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
+    /// <exception cref="ArgumentException">A file is not a WireMock.Net mapping.</exception>
+    public MarketplaceTestServer LoadRecordings(string path)
+    {
+        if (path is null) throw new ArgumentNullException(nameof(path));
+        ThrowIfDisposed();
+        var files = Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*.json", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList()
+            : File.Exists(path) ? new List<string> { path } : throw new FileNotFoundException($"No recordings at '{path}'.", path);
+        foreach (var file in files)
+        {
+            try
+            {
+                _server.ReadStaticMappingAndAddOrUpdate(file);
+            }
+            catch (Exception e) when (e is Newtonsoft.Json.JsonException or InvalidOperationException or ArgumentException)
+            {
+                throw new ArgumentException($"'{file}' is not a WireMock.Net mapping file: {e.Message}", nameof(path), e);
+            }
+        }
+        return this;
+    }
+
+    /// <summary>Forgets the seeded collections, the pending faults, the loaded recordings and the requests received.</summary>
+    public void Reset()
+    {
+        ThrowIfDisposed();
+        _collections.Clear();
+        while (_faults.TryDequeue(out _)) { }
+        _server.ResetMappings();
+        _server.ResetLogEntries();
+        TestServerDispatch.Register(_server, _collections, _faults, _stopping.Token);
+    }
+
+    /// <summary>Stops the server; a delayed request still waiting is answered at once.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _stopping.Cancel();
+        _server.Stop();
+        _server.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Stops the server (as <see cref="Dispose"/>).</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return default;
+    }
+
+    // Seeds the collection at one operation's path (each generated Add… method calls this with its path parameters).
+    private MarketplaceTestServer AddItems<T>(OperationInfo operation, (string Name, string Value)[] pathValues, IEnumerable<T> items)
+    {
+        if (items is null) throw new ArgumentNullException(nameof(items));
+        ThrowIfDisposed();
+        var path = operation.Template;
+        foreach (var (name, value) in pathValues)
+        {
+            if (value is null) throw new ArgumentNullException(name);
+            if (string.IsNullOrWhiteSpace(value) || value == "." || value == "..")
+                throw new ArgumentException($"'{value}' cannot be {name}: the client never sends an empty, blank, '.' or '..' path segment.", name);
+            path = path.Replace("{" + name + "}", Uri.EscapeDataString(value));
+        }
+        var json = items.Select(item => item is null
+            ? throw new ArgumentNullException(nameof(items), "The items hold a null item.")
+            : Serialization.MarketplaceJson.Serialize(item)).ToList();
+        // Keyed by the decoded path, as the request's path is compared (an ID with reserved characters arrives escaped).
+        _collections.GetOrAdd(Uri.UnescapeDataString(path), static p => new SeededCollection(p)).Add(json);
+        return this;
+    }
+
+    private MarketplaceTestServer Enqueue(TestServerFault fault)
+    {
+        ThrowIfDisposed();
+        _faults.Enqueue(fault);
+        return this;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

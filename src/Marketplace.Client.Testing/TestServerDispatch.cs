@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json.Linq;
+using WireMock;
+using WireMock.Matchers;
+using WireMock.Matchers.Request;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace Marketplace.Client.Testing;
+
+/// <summary>
+/// How the test server answers, as two WireMock.Net mappings: one consulted before every other (the queued faults, then the
+/// seeded collections) and one after every other (a platform-shaped 404 for what nothing answers). Recordings and the
+/// caller's own stubs sit between them.
+/// </summary>
+internal sealed class TestServerDispatch : IRequestMatcher
+{
+    private readonly ConcurrentDictionary<string, SeededCollection> _collections;
+    private readonly ConcurrentQueue<TestServerFault> _faults;
+    private readonly CancellationToken _stopping;
+    private readonly object _claiming = new();
+
+    // What the matcher decided for a request, for its response callback (WireMock hands both the same request object).
+    private readonly ConditionalWeakTable<IRequestMessage, Claim> _claims = new();
+
+    private TestServerDispatch(ConcurrentDictionary<string, SeededCollection> collections, ConcurrentQueue<TestServerFault> faults, CancellationToken stopping)
+    {
+        _collections = collections;
+        _faults = faults;
+        _stopping = stopping;
+    }
+
+    public static void Register(WireMockServer server, ConcurrentDictionary<string, SeededCollection> collections, ConcurrentQueue<TestServerFault> faults, CancellationToken stopping)
+    {
+        var dispatch = new TestServerDispatch(collections, faults, stopping);
+        // WireMock takes a custom matcher only inside a request builder.
+        var request = WireMock.RequestBuilders.Request.Create();
+        request.Add(dispatch);
+        server.Given(request).AtPriority(int.MinValue).RespondWith(Response.Create().WithCallback(dispatch.Respond));
+        server.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod()).AtPriority(int.MaxValue)
+            .RespondWith(Response.Create().WithCallback(static request => Problem(404, "Not Found",
+                $"Nothing is seeded or recorded for {request.Method} {request.Path}: seed the collection with its Add… method, or load recordings.")));
+    }
+
+    /// <inheritdoc />
+    public RequestMatcherType Type => RequestMatcherType.Composite;
+
+    /// <inheritdoc />
+    public double GetMatchingScore(IRequestMessage requestMessage, IRequestMatchResult requestMatchResult)
+    {
+        var claim = _claims.GetValue(requestMessage, Decide);
+        var score = claim.Fault is not null || claim.Collection is not null ? MatchScores.Perfect : MatchScores.Mismatch;
+        return requestMatchResult.AddScore(GetType(), score, null);
+    }
+
+    // Decided once per request: the fault at the head of the queue (each answers exactly one request, in order), else the
+    // seeded collection at the request's path. A delay holds the request here, then lets it be answered as it would be.
+    private Claim Decide(IRequestMessage request)
+    {
+        TestServerFault? fault;
+        lock (_claiming)
+        {
+            _faults.TryDequeue(out fault);
+        }
+        if (fault?.Kind == TestServerFaultKind.Delay)
+        {
+            _stopping.WaitHandle.WaitOne(fault.Wait!.Value);
+            fault = null;
+        }
+        var collection = string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase)
+                         && _collections.TryGetValue(Uri.UnescapeDataString(request.Path), out var found)
+            ? found
+            : null;
+        return new Claim(fault, collection);
+    }
+
+    private Task<IResponseMessage> Respond(IRequestMessage request)
+    {
+        var claim = _claims.TryGetValue(request, out var decided) ? decided : Decide(request);
+        if (claim.Fault is { Kind: TestServerFaultKind.Status } status)
+        {
+            var problem = Problem(status.StatusCode, Title(status.StatusCode), "A failure queued with MarketplaceTestServer.FailNext.");
+            if (status.Wait is { } wait) problem.AddHeader("Retry-After", Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+            return Task.FromResult<IResponseMessage>(problem);
+        }
+        if (claim.Fault is { Kind: TestServerFaultKind.Garble })
+        {
+            // WireMock.Net sends the status and the first half of the body, then random bytes in place of the rest (it
+            // cannot abort a connection mid-body).
+            var garbled = claim.Collection is { } target ? Serve(target, request) : Problem(502, "Bad Gateway", "A response garbled on purpose.");
+            garbled.FaultType = FaultType.MALFORMED_RESPONSE_CHUNK;
+            garbled.FaultPercentage = 1.0;
+            return Task.FromResult<IResponseMessage>(garbled);
+        }
+        return Task.FromResult<IResponseMessage>(claim.Collection is { } collection
+            ? Serve(collection, request)
+            : Problem(404, "Not Found", $"Nothing is seeded for {request.Method} {request.Path}."));
+    }
+
+    private static ResponseMessage Serve(SeededCollection collection, IRequestMessage request)
+    {
+        var authorization = Header(request, "Authorization");
+        if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length == "Bearer ".Length)
+            return Problem(401, "Unauthorized", "The request has no bearer token.");
+
+        var parameters = Parameters(request.RawQuery);
+        if (!TryNumber(parameters, "offset", out var offset, out var offsetError)) return Problem(400, "Bad Request", offsetError);
+        if (!TryNumber(parameters, "limit", out var limit, out var limitError, allowMinusOne: true)) return Problem(400, "Bad Request", limitError);
+
+        if (string.Equals(Header(request, "MPT-Streaming"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            var accept = Header(request, "Accept") ?? "";
+            if (accept.IndexOf(MarketplaceClient.JsonLinesMediaType, StringComparison.OrdinalIgnoreCase) < 0)
+                return Problem(406, "Not Acceptable", $"This server streams {MarketplaceClient.JsonLinesMediaType} only; the request accepts '{accept}'.");
+            var (body, count) = collection.Stream(offset ?? 0, limit is null or -1 ? null : limit);
+            var stream = new ResponseMessage { StatusCode = 200, BodyData = Text(body) };
+            stream.AddHeader("Content-Type", MarketplaceClient.JsonLinesMediaType);
+            stream.AddHeader("MPT-Streaming", "true");
+            stream.AddHeader("MPT-Item-Count", count.ToString(CultureInfo.InvariantCulture));
+            return stream;
+        }
+
+        if (limit == -1) return Problem(400, "Bad Request", "limit must be a number from 0; -1 (everything) is for streaming only.");
+        var page = new ResponseMessage { StatusCode = 200, BodyData = Text(collection.Page(offset ?? 0, limit ?? MarketplaceTestServer.DefaultPageSize)) };
+        page.AddHeader("Content-Type", "application/json; charset=utf-8");
+        return page;
+    }
+
+    // limit and offset as the client sends them (key=value among the RQL parts of the query string).
+    private static Dictionary<string, string> Parameters(string? rawQuery)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in (rawQuery ?? "").TrimStart('?').Split('&'))
+        {
+            var equals = part.IndexOf('=');
+            if (equals <= 0) continue;
+            var key = part.Substring(0, equals);
+            if (key is "limit" or "offset") result[key] = MarketplaceTestRequest.Decode(part.Substring(equals + 1));
+        }
+        return result;
+    }
+
+    private static bool TryNumber(Dictionary<string, string> parameters, string name, out int? value, out string error, bool allowMinusOne = false)
+    {
+        value = null;
+        error = "";
+        if (!parameters.TryGetValue(name, out var text)) return true;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && (number >= 0 || (allowMinusOne && number == -1)))
+        {
+            value = number;
+            return true;
+        }
+        error = $"{name} must be a whole number from 0; got '{text}'.";
+        return false;
+    }
+
+    private static string? Header(IRequestMessage request, string name) =>
+        request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+
+    private static ResponseMessage Problem(int status, string title, string detail)
+    {
+        var body = new JObject
+        {
+            ["type"] = "https://tools.ietf.org/html/rfc9110",
+            ["title"] = title,
+            ["status"] = status,
+            ["detail"] = detail,
+            ["traceId"] = "00-" + Guid.NewGuid().ToString("N") + "-" + Guid.NewGuid().ToString("N").Substring(0, 16) + "-01",
+        };
+        var response = new ResponseMessage { StatusCode = status, BodyData = Text(body.ToString(Newtonsoft.Json.Formatting.None)) };
+        response.AddHeader("Content-Type", "application/problem+json");
+        return response;
+    }
+
+    private static string Title(int status) => status switch
+    {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Error",
+    };
+
+    private static BodyData Text(string text) => new() { BodyAsString = text, DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 };
+
+    private sealed class Claim
+    {
+        public Claim(TestServerFault? fault, SeededCollection? collection)
+        {
+            Fault = fault;
+            Collection = collection;
+        }
+
+        public TestServerFault? Fault { get; }
+
+        public SeededCollection? Collection { get; }
+    }
+}

@@ -1,0 +1,294 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading.Tasks;
+using Marketplace.Client.Query;
+using Marketplace.Client.Serialization;
+using Marketplace.Client.Testing;
+using Newtonsoft.Json.Linq;
+using Xunit;
+
+namespace Marketplace.Client.Tests.Testing;
+
+/// <summary>
+/// Marketplace.Client.Testing's server against the platform's rules (../shared/API-FACTS.md: the list envelope, limit at
+/// most 100, limit=0 counts, the streaming contract, problem details), driven by the real client and by raw HTTP.
+/// </summary>
+public sealed class MarketplaceTestServerTests : IAsyncLifetime
+{
+    private const string ExtensionId = "EXT-6822-9898-4256";
+    private const string InstancesPath = "/public/v1/integration/extensions/" + ExtensionId + "/instances";
+
+    private MarketplaceTestServer _server = null!;
+
+    public Task InitializeAsync()
+    {
+        _server = MarketplaceTestServer.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private static List<Instance> Instances(int count) => Enumerable.Range(0, count).Select(i => new Instance
+    {
+        Id = $"INS-6587-4477-5207-{i:D4}",
+        Name = "node-" + i,
+        Status = i % 3 == 0 ? InstanceStatus.Running : new InstanceStatus("Suspended"),
+        Metadata = new PlatformMetadata { Omitted = new[] { "audit" } },
+    }).ToList();
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items) list.Add(item);
+        return list;
+    }
+
+    private HttpClient Raw(bool authorized = true)
+    {
+        var http = new HttpClient { BaseAddress = _server.BaseUri };
+        if (authorized) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "idt:TKN-1111-1111:raw");
+        return http;
+    }
+
+    [Fact]
+    public async Task A_seeded_collection_is_paged_in_pages_of_100_with_the_total_and_read_back_as_seeded()
+    {
+        var seeded = Instances(250);
+        _server.AddExtensionInstances(ExtensionId, seeded.Take(120)).AddExtensionInstances(ExtensionId, seeded.Skip(120));
+        using var client = _server.CreateClient();
+
+        var read = await ToListAsync(client.ListAllExtensionInstancesAsync(ExtensionId));
+
+        Assert.Equal(seeded.Select(i => MarketplaceJson.Serialize(i)), read.Select(i => MarketplaceJson.Serialize(i)));
+        Assert.Equal(InstanceStatusKind.Unknown, read[1].Status?.Kind);
+        var pages = _server.Requests.Where(r => r.Path == InstancesPath).ToList();
+        Assert.Equal(new[] { (0, 100, 200), (100, 100, 200), (200, 100, 200) }, pages.Select(r => (r.Offset ?? -1, r.Limit ?? -1, r.StatusCode ?? -1)).OrderBy(p => p.Item1));
+        Assert.Equal(250, await client.ListAllExtensionInstancesAsync(ExtensionId).GetTotalCountAsync());
+        Assert.Equal(0, _server.Requests.Last().Limit);
+    }
+
+    [Fact]
+    public async Task Pages_follow_the_platforms_rules_for_limit_offset_and_counts()
+    {
+        _server.AddExtensionInstances(ExtensionId, Instances(150));
+        using var http = Raw();
+
+        async Task<JObject> GetAsync(string query) => JObject.Parse(await http.GetStringAsync(InstancesPath.TrimStart('/') + query));
+
+        var capped = await GetAsync("?limit=500&offset=30");
+        Assert.Equal(new JObject { ["offset"] = 30, ["limit"] = 100, ["total"] = 150 }.ToString(), capped["$meta"]!["pagination"]!.ToString());
+        Assert.Equal(100, ((JArray)capped["data"]!).Count);
+        Assert.Equal("INS-6587-4477-5207-0030", (string?)capped["data"]![0]!["id"]);
+        var defaulted = await GetAsync("");
+        Assert.Equal(MarketplaceTestServer.DefaultPageSize, ((JArray)defaulted["data"]!).Count);
+        var count = await GetAsync("?limit=0");
+        Assert.Empty((JArray)count["data"]!);
+        Assert.Equal(150, (int?)count["$meta"]!["pagination"]!["total"]);
+        var past = await GetAsync("?limit=100&offset=400");
+        Assert.Empty((JArray)past["data"]!);
+
+        using var invalid = await http.GetAsync(InstancesPath.TrimStart('/') + "?limit=ten");
+        Assert.Equal(400, (int)invalid.StatusCode);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("limit must be a whole number", (string?)JObject.Parse(await invalid.Content.ReadAsStringAsync())["detail"], StringComparison.Ordinal);
+        using var negative = await http.GetAsync(InstancesPath.TrimStart('/') + "?offset=-1");
+        Assert.Equal(400, (int)negative.StatusCode);
+        using var anonymous = Raw(authorized: false);
+        using var unauthorized = await anonymous.GetAsync(InstancesPath.TrimStart('/'));
+        Assert.Equal(401, (int)unauthorized.StatusCode);
+    }
+
+    [Fact]
+    public async Task What_nothing_answers_is_a_404_with_problem_details_that_the_client_reports()
+    {
+        using var client = _server.CreateClient();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListInstallationsAsync("EXT-0000-0000-0000"));
+
+        Assert.Equal(404, error.StatusCode);
+        Assert.Contains("Nothing is seeded or recorded for GET /public/v1/integration/extensions/EXT-0000-0000-0000/installations", error.Detail, StringComparison.Ordinal);
+        Assert.NotNull(error.TraceId);
+    }
+
+    [Fact]
+    public async Task A_seeded_collection_streams_under_the_platforms_contract_with_the_same_items_as_paging()
+    {
+        var seeded = Instances(230);
+        _server.AddExtensionInstances(ExtensionId, seeded);
+        using var client = _server.CreateClient();
+        var progress = new List<MarketplaceStreamProgress>();
+
+        var streamed = await ToListAsync(client.StreamAllExtensionInstancesAsync(ExtensionId, options: new MarketplaceStreamOptions { Progress = new Progress(progress) }));
+        var part = await ToListAsync(client.StreamAllExtensionInstancesAsync(ExtensionId, options: new MarketplaceStreamOptions { Offset = 200, Limit = 20 }));
+        var paged = await ToListAsync(client.ListAllExtensionInstancesAsync(ExtensionId));
+
+        Assert.Equal(paged.Select(i => MarketplaceJson.Serialize(i)), streamed.Select(i => MarketplaceJson.Serialize(i)));
+        Assert.Equal(seeded.Skip(200).Take(20).Select(i => i.Id), part.Select(i => i.Id));
+        Assert.Equal((230L, 230L), (progress.Last().Declared, progress.Last().Received));
+        var stream = _server.Requests.First();
+        Assert.True(stream.IsStreaming);
+        Assert.Null(stream.Limit);
+
+        using var http = Raw();
+        using var request = new HttpRequestMessage(HttpMethod.Get, InstancesPath.TrimStart('/'));
+        request.Headers.TryAddWithoutValidation("MPT-Streaming", "true");
+        request.Headers.Accept.ParseAdd("application/json");
+        using var refused = await http.SendAsync(request);
+        Assert.Equal(406, (int)refused.StatusCode);
+    }
+
+    private sealed class Progress(List<MarketplaceStreamProgress> seen) : IProgress<MarketplaceStreamProgress>
+    {
+        public void Report(MarketplaceStreamProgress value) => seen.Add(value);
+    }
+
+    [Fact]
+    public async Task A_queued_503_fails_exactly_one_request_and_the_client_retries_it()
+    {
+        _server.AddExtensionInstances(ExtensionId, Instances(450));
+        _server.FailNext(503);
+        using var client = _server.CreateClient();
+
+        var read = await ToListAsync(client.ListAllExtensionInstancesAsync(ExtensionId));
+
+        Assert.Equal(450, read.Count);
+        var statuses = _server.Requests.Select(r => r.StatusCode).ToList();
+        Assert.Equal(1, statuses.Count(s => s == 503));
+        Assert.Equal(503, statuses[0]);
+        Assert.Equal(6, statuses.Count);
+    }
+
+    [Fact]
+    public async Task A_queued_429_with_retry_after_is_waited_for_and_a_404_is_not_retried()
+    {
+        _server.AddExtensionInstances(ExtensionId, Instances(3));
+        _server.FailNext(429, retryAfter: TimeSpan.FromSeconds(1)).FailNext(404);
+        using var client = _server.CreateClient();
+        var clock = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(ExtensionId));
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"Retry-After: 1 was not sent or not honoured ({clock.Elapsed}).");
+        Assert.Equal(404, error.StatusCode);
+        Assert.Equal(new int?[] { 429, 404 }, _server.Requests.Select(r => r.StatusCode));
+        var page = await client.ListExtensionInstancesAsync(ExtensionId, limit: 100);
+        Assert.Equal(3, page.Data!.Count);
+    }
+
+    [Fact]
+    public async Task A_garbled_body_is_an_api_exception_with_the_parse_error_and_the_next_request_is_served()
+    {
+        _server.AddExtensionInstances(ExtensionId, Instances(40));
+        _server.GarbleNext();
+        using var client = _server.CreateClient();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(ExtensionId, limit: 100));
+
+        Assert.Equal(200, error.StatusCode);
+        Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error.InnerException);
+        Assert.Equal(40, (await client.ListExtensionInstancesAsync(ExtensionId, limit: 100)).Data!.Count);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_delayed_request_outlasts_the_attempt_timeout_once_and_the_retry_succeeds()
+    {
+        _server.AddExtensionInstances(ExtensionId, Instances(5));
+        _server.DelayNext(TimeSpan.FromSeconds(3));
+        using var strict = _server.CreateClient(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(500);
+            o.Retry.Enabled = false;
+        });
+
+        await Assert.ThrowsAsync<TimeoutException>(() => strict.ListExtensionInstancesAsync(ExtensionId, limit: 100));
+
+        _server.DelayNext(TimeSpan.FromSeconds(3));
+        using var patient = _server.CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(500));
+        var page = await patient.ListExtensionInstancesAsync(ExtensionId, limit: 100);
+        Assert.Equal(5, page.Data!.Count);
+    }
+
+    [Fact]
+    public async Task Recorded_sessions_play_back_and_seeded_collections_take_precedence()
+    {
+        _server.LoadRecordings(Path.Combine(AppContext.BaseDirectory, "Recordings", "ListInstallations"));
+        using var client = _server.CreateClient();
+
+        var recorded = await client.ListInstallationsAsync(ExtensionId, limit: 100, offset: 0);
+        Assert.NotEmpty(recorded.Data!);
+
+        _server.AddInstallations(ExtensionId, new[] { new Installation { Id = "EXI-0000-0000-0001" } });
+        var seeded = await client.ListInstallationsAsync(ExtensionId, limit: 100, offset: 0);
+        Assert.Equal("EXI-0000-0000-0001", Assert.Single(seeded.Data!).Id);
+
+        Assert.Throws<FileNotFoundException>(() => _server.LoadRecordings(Path.Combine(AppContext.BaseDirectory, "no-such-folder")));
+    }
+
+    [Fact]
+    public async Task Requests_show_the_query_as_the_platform_reads_it_and_never_the_token()
+    {
+        _server.AddExtensionInstances(ExtensionId, Instances(2));
+        using var client = _server.CreateClient();
+        var query = RqlQuery.Where(Rql.And(Rql.Eq(InstanceFields.Name, "O'Brien & co + 50% #1"), Rql.Eq(InstanceFields.Status, "Running")))
+            .OrderByDescending(InstanceFields.Audit.Created.At).Select("+" + InstanceFields.Audit);
+
+        await ToListAsync(client.ListAllExtensionInstancesAsync(ExtensionId, query));
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("GET", request.Method);
+        Assert.Equal(InstancesPath, request.Path);
+        Assert.Equal("and(eq(name,\"O'Brien & co + 50% #1\"),eq(status,\"Running\"))", request.Filter);
+        Assert.Equal("-audit.created.at", request.Order);
+        Assert.Equal("+audit", request.Select);
+        Assert.Equal((100, 0), (request.Limit, request.Offset));
+        Assert.Equal(new[] { "Bearer ***" }, request.Headers["Authorization"]);
+        var everything = string.Join("\n", request.Headers.SelectMany(h => h.Value.Select(v => h.Key + ": " + v))) + request + request.Query;
+        Assert.DoesNotContain(MarketplaceTestServer.Token, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("marketplace-test-server", everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Seeding_refuses_what_the_client_could_never_ask_for_and_reset_forgets_everything()
+    {
+        Assert.Throws<ArgumentException>(() => _server.AddExtensionInstances("..", Instances(1)));
+        Assert.Throws<ArgumentException>(() => _server.AddExtensionInstances(" ", Instances(1)));
+        Assert.Throws<ArgumentNullException>(() => _server.AddExtensionInstances(ExtensionId, null!));
+        Assert.Throws<ArgumentNullException>(() => _server.AddExtensionInstances(ExtensionId, new Instance[] { null! }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _server.FailNext(200));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _server.DelayNext(TimeSpan.FromMinutes(6)));
+
+        _server.AddExtensionInstances("EXT 1/2", Instances(1)).FailNext(500);
+        using var client = _server.CreateClient(o => o.Retry.Enabled = false);
+        _server.Reset();
+
+        var page = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync("EXT 1/2", limit: 10));
+        Assert.Equal(404, page.StatusCode);
+        _server.AddExtensionInstances("EXT 1/2", Instances(1));
+        Assert.Single((await client.ListExtensionInstancesAsync("EXT 1/2", limit: 10)).Data!);
+    }
+
+    [Fact]
+    public async Task A_disposed_server_refuses_use_and_releases_a_held_request()
+    {
+        var server = MarketplaceTestServer.Start();
+        server.AddExtensionInstances(ExtensionId, Instances(1)).DelayNext(TimeSpan.FromMinutes(4));
+        using var client = server.CreateClient(o => o.Retry.Enabled = false);
+        var held = client.ListExtensionInstancesAsync(ExtensionId, limit: 10);
+        await Task.Delay(300);
+        var clock = Stopwatch.StartNew();
+
+        await server.DisposeAsync();
+
+        // Answered at once as the server stops, or failed by the stop: either way not held for the 4 minutes.
+        await Task.WhenAny(held);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"disposing did not end the held request ({clock.Elapsed})");
+        Assert.Throws<ObjectDisposedException>(() => server.CreateClient());
+        server.Dispose();
+    }
+}
