@@ -4,8 +4,11 @@
 #  - pack: dotnet pack makes Marketplace.Client.<version>.nupkg and .snupkg, warning-free, from this clone
 #  - layout: lib/netstandard2.0 and lib/net10.0 with XML docs, the README, a repository element with the commit
 #  - identity: Apache-2.0; a repository URL only from a network origin, without its credentials; none invented
+#  - testing-layout: Marketplace.Client.Testing has its README and XML docs and depends on exactly this Marketplace.Client
 #  - consume: a console app outside the repository, referencing the package by version from a local feed
 #    (dependencies from the registry), lists the recorded instances; the .snupkg embeds the generated source
+#  - consumer-tests: a consumer's test project outside the repository, with both packages from the feed, tests its own
+#    service with a faked IMarketplaceClient and against MarketplaceTestServer (tests/ConsumerTests)
 #  - regenerate: in a copy of the repository, a build with no change does not run the generation step, an NSwag
 #    upgrade and a description edit do, a new property in a fragment reaches the built assembly, a new list fragment fails the build until it is
 #    named (saying which overlay action to add) and then gets paging, RQL and its interface members by generation
@@ -32,11 +35,13 @@ feed="$work/feed"
 
 pack() {
   dotnet pack "$repo/src/Marketplace.Client/Marketplace.Client.csproj" -c Release -o "$feed" -p:VersionSuffix="$suffix" -warnaserror || return 1
+  dotnet pack "$repo/src/Marketplace.Client.Testing/Marketplace.Client.Testing.csproj" -c Release -o "$feed" -p:VersionSuffix="$suffix" -warnaserror || return 1
   ls "$feed"/Marketplace.Client.*-"$suffix".nupkg "$feed"/Marketplace.Client.*-"$suffix".snupkg
 }
 run pack pack
-nupkg=$(ls "$feed"/Marketplace.Client.*.nupkg 2>/dev/null | head -1)
+nupkg=$(ls "$feed"/Marketplace.Client.[0-9]*.nupkg 2>/dev/null | head -1)
 version=$(basename "${nupkg:-none}" .nupkg | sed 's/^Marketplace\.Client\.//')
+testing_nupkg="$feed/Marketplace.Client.Testing.$version.nupkg"
 
 layout() {
   local listing; listing=$(unzip -l "$nupkg") || return 1
@@ -49,6 +54,22 @@ layout() {
   unzip -p "$nupkg" Marketplace.Client.nuspec | grep -E "<repository [^>]*commit=\"$commit\"" || { echo "nuspec lacks <repository commit=\"$commit\">"; return 1; }
 }
 run layout layout
+
+testing_layout() {
+  # The Testing package: its own README, XML docs, the same license, and an exact dependency on the client of its version
+  # (its seeding methods use the client's internals).
+  local listing; listing=$(unzip -l "$testing_nupkg") || return 1
+  echo "$listing"
+  for f in lib/net10.0/Marketplace.Client.Testing.dll lib/net10.0/Marketplace.Client.Testing.xml README.md; do
+    grep -q " $f\$" <<<"$listing" || { echo "missing $f"; return 1; }
+  done
+  local nuspec; nuspec=$(unzip -p "$testing_nupkg" Marketplace.Client.Testing.nuspec) || return 1
+  echo "$nuspec"
+  grep -q "<dependency id=\"Marketplace.Client\" version=\"\[$version\]\"" <<<"$nuspec" || { echo "the dependency on Marketplace.Client is not exactly [$version]"; return 1; }
+  grep -q '<license type="expression">Apache-2.0</license>' <<<"$nuspec" || { echo "the license is not Apache-2.0"; return 1; }
+  unzip -p "$testing_nupkg" README.md | grep -q "MarketplaceTestServer.Start()" || { echo "the package README does not show the server"; return 1; }
+}
+run testing-layout testing_layout
 
 identity() {
   # Apache-2.0, validated across both target frameworks (EnablePackageValidation runs in pack), and a repository URL only
@@ -87,6 +108,18 @@ CONFIG
     "$repo/tests/Marketplace.Client.Tests/Recordings" "$work/symbols/lib/net10.0/Marketplace.Client.pdb"
 }
 run consume consume
+
+consumer_tests() {
+  # A consumer's own test project, from the local feed only: a faked IMarketplaceClient and the Testing package's server.
+  mkdir -p "$work/consumer-tests"
+  cp "$repo"/tests/ConsumerTests/*.cs "$repo"/tests/ConsumerTests/ConsumerTests.csproj "$work/consumer-tests/"
+  cp "$work/consumer/nuget.config" "$work/consumer-tests/"
+  dotnet test "$work/consumer-tests/ConsumerTests.csproj" -p:MarketplaceClientVersion="$version" 2>&1 | tee "$work/consumer-dotnet-test.log"
+  local status=${PIPESTATUS[0]}
+  grep -E "Passed! +- +Failed: +0, +Passed: +[1-9]" "$work/consumer-dotnet-test.log" || { echo "the consumer's tests did not all pass (exit $status)"; return 1; }
+  [ "$status" -eq 0 ]
+}
+run consumer-tests consumer_tests
 
 copy=$work/regen
 git -C "$repo" ls-files -z | (cd "$repo" && xargs -0 cp --parents -t "$(mkdir -p "$copy" && echo "$copy")")

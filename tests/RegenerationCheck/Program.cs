@@ -1,5 +1,6 @@
 // A list operation that only a new fragment and one overlay naming action describe, driven end to end: 250 items in
-// 3 pages over WireMock, with an RQL filter that must reach every page request. Exit code 0 only if everything holds.
+// 3 pages over WireMock, with an RQL filter that must reach every page request, and the same collection seeded in
+// Marketplace.Client.Testing's server (AddInstances, generated) and read paged and streamed. Exit code 0 only if everything holds.
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -62,6 +63,19 @@ var sent = queries.ToList();
 if (sent.Count != 5) failures.Add($"expected 5 requests (3 pages, one page call, one count), saw {sent.Count}: {string.Join(" ", sent)}");
 foreach (var raw in sent.Where(q => !q.Contains("eq(status,%22Running%22)&order=id", StringComparison.Ordinal)))
     failures.Add($"a request without the RQL filter: {raw}");
+
+// The Testing package gets the new collection by generation too: AddInstances seeds it, and the server pages and streams it.
+await using (var testServer = Marketplace.Client.Testing.MarketplaceTestServer.Start())
+{
+    testServer.AddInstances(Enumerable.Range(0, Total).Select(i => new Instance { Id = $"INS-0000-0000-0000-{i:D4}" }));
+    using var seededClient = testServer.CreateClient();
+    var seeded = 0;
+    await foreach (var _ in seededClient.ListAllInstancesAsync(query)) seeded++;
+    var streamed = 0;
+    await foreach (var _ in seededClient.StreamAllInstancesAsync(query)) streamed++;
+    if (seeded != Total || streamed != Total) failures.Add($"MarketplaceTestServer.AddInstances: {seeded} paged and {streamed} streamed, expected {Total} each");
+    if (testServer.Requests.Any(r => r.Path != Path || r.Filter != "eq(status,\"Running\")")) failures.Add("the test server saw a request for another path or without the filter");
+}
 
 Console.WriteLine($"ListAllInstancesAsync: {ids.Count} items in {sent.Count(q => q.Contains("limit=100", StringComparison.Ordinal))} pages; requests: {string.Join(" ", sent)}");
 foreach (var failure in failures) Console.Error.WriteLine("FAIL: " + failure);

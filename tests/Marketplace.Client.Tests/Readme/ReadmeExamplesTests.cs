@@ -101,6 +101,33 @@ public class ReadmeExamplesTests : IClassFixture<RecordedApi>
         Assert.Equal("idt:TKN-1234-5678:readme", options.Token);
     }
 
+    [Fact]
+    public async Task The_test_server_example_runs_and_shows_the_retried_failure_and_the_filter()
+    {
+        var run = Compile(Blocks.Value.Single(b => b.Contains("MarketplaceTestServer.Start()", StringComparison.Ordinal)), "README test server block");
+
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            await (Task)run.Invoke(null, new object?[] { _api.Server.BaseUri, "unused", new ServiceCollection(), new Dictionary<string, string?>(), CancellationToken.None })!;
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+
+        Assert.Equal(
+            new[]
+            {
+                "INS-6587-4477-5207-8032: Running",
+                "503 /public/v1/integration/extensions/EXT-6822-9898-4256/instances?eq(status,\"Running\")",
+                "200 /public/v1/integration/extensions/EXT-6822-9898-4256/instances?eq(status,\"Running\")",
+            },
+            output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     // The block's using directives go to the top of a file; the rest becomes the body of
     // Run(testBaseUri, testToken, services, configuration, cancellationToken).
     private static MethodInfo Compile(string block, string name)
