@@ -44,7 +44,7 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
         var surface = context.CompilationProvider.Select(static (compilation, cancellationToken) => Build(compilation, cancellationToken));
         context.RegisterSourceOutput(surface, static (output, result) =>
         {
-            if (result == Result.Elsewhere) return;
+            if (result == GeneratedSource.Elsewhere) return;
             if (result.Source is null)
             {
                 output.ReportDiagnostic(Diagnostic.Create(NoOperations, Location.None, RestClientName));
@@ -54,63 +54,39 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
         });
 
         var fields = context.CompilationProvider.Select(static (compilation, cancellationToken) =>
-            HoldsTheClient(compilation) ? new Result(FieldPathWriter.Write(compilation, cancellationToken)) : Result.Elsewhere);
+            HoldsTheClient(compilation) ? new GeneratedSource(FieldPathWriter.Write(compilation, cancellationToken)) : GeneratedSource.Elsewhere);
         context.RegisterSourceOutput(fields, static (output, result) =>
         {
-            if (result != Result.Elsewhere) output.AddSource("Fields.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
+            if (result != GeneratedSource.Elsewhere) output.AddSource("Fields.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
         });
 
         var kinds = context.CompilationProvider.Select(static (compilation, cancellationToken) =>
         {
-            if (!HoldsTheClient(compilation)) return Result.Elsewhere;
+            if (!HoldsTheClient(compilation)) return GeneratedSource.Elsewhere;
             var (source, collisions) = EnumKindWriter.Write(compilation, cancellationToken);
-            return new Result(source, collisions);
+            return new GeneratedSource(source, collisions);
         });
         context.RegisterSourceOutput(kinds, static (output, result) =>
         {
-            if (result == Result.Elsewhere) return;
+            if (result == GeneratedSource.Elsewhere) return;
             foreach (var collision in result.Problems)
                 output.ReportDiagnostic(Diagnostic.Create(EnumKindWriter.Collision, Location.None, collision.Split('\u001f')));
             output.AddSource("EnumKinds.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
         });
     }
 
-    private static Result Build(Compilation compilation, CancellationToken cancellationToken)
+    private static GeneratedSource Build(Compilation compilation, CancellationToken cancellationToken)
     {
         var rest = compilation.GetTypeByMetadataName(RestClientName);
-        if (rest is null) return new Result(null);
-        if (!HoldsTheClient(compilation)) return Result.Elsewhere;
+        if (rest is null) return new GeneratedSource(null);
+        if (!HoldsTheClient(compilation)) return GeneratedSource.Elsewhere;
         var operations = Operation.ReadAll(rest, compilation, cancellationToken);
-        return new Result(SurfaceWriter.Write(operations));
+        return new GeneratedSource(SurfaceWriter.Write(operations));
     }
 
     // The NSwag output is declared in this compilation's source, not only in a referenced assembly.
     private static bool HoldsTheClient(Compilation compilation) =>
         compilation.GetTypeByMetadataName(RestClientName)?.Locations.Any(l => l.IsInSource) == true;
-
-    private sealed class Result : IEquatable<Result>
-    {
-        /// <summary>The compilation only references the client: nothing to write, nothing to report.</summary>
-        public static readonly Result Elsewhere = new(null, new[] { "elsewhere" });
-
-        public Result(string? source, IReadOnlyList<string>? problems = null)
-        {
-            Source = source;
-            Problems = problems ?? Array.Empty<string>();
-        }
-
-        public string? Source { get; }
-
-        /// <summary>Diagnostic arguments, each joined with U+001F.</summary>
-        public IReadOnlyList<string> Problems { get; }
-
-        public bool Equals(Result? other) =>
-            other is not null && string.Equals(Source, other.Source, StringComparison.Ordinal) && Problems.SequenceEqual(other.Problems, StringComparer.Ordinal);
-
-        public override bool Equals(object? obj) => Equals(obj as Result);
-
-        public override int GetHashCode() => Source is null ? 0 : StringComparer.Ordinal.GetHashCode(Source);
-    }
 }
 
 /// <summary>One generated operation, as the surface needs it: names, rendered types and documentation.</summary>

@@ -35,17 +35,17 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
         var collections = context.CompilationProvider.Select(static (compilation, cancellationToken) => Read(compilation, cancellationToken));
         context.RegisterSourceOutput(collections, static (output, result) =>
         {
-            if (result is null) return;
-            foreach (var missing in result.Missing)
+            if (result == GeneratedSource.Elsewhere) return;
+            foreach (var missing in result.Problems)
                 output.ReportDiagnostic(Diagnostic.Create(NoOperationInfo, Location.None, missing.Split('\u001f')));
-            output.AddSource("MarketplaceTestServer.Collections.g.cs", SourceText.From(result.Source, Encoding.UTF8));
+            output.AddSource("MarketplaceTestServer.Collections.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
         });
     }
 
-    private static Collections? Read(Compilation compilation, CancellationToken cancellationToken)
+    private static GeneratedSource Read(Compilation compilation, CancellationToken cancellationToken)
     {
         var server = compilation.GetTypeByMetadataName(ServerName);
-        if (server is null || !server.Locations.Any(l => l.IsInSource)) return null;
+        if (server is null || !server.Locations.Any(l => l.IsInSource)) return GeneratedSource.Elsewhere;
         var client = compilation.GetTypeByMetadataName(ClientName);
         var text = new StringBuilder();
         var missing = new List<string>();
@@ -84,7 +84,7 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
             .AppendLine("    }")
             .AppendLine("}")
             .ToString();
-        return new Collections(source, missing);
+        return new GeneratedSource(source, missing);
     }
 
     private static void Write(StringBuilder text, string collection, string info, IReadOnlyList<string> path, string itemType, string listAll)
@@ -113,25 +113,4 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
 
     private static string Identifier(string name) =>
         Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
-
-    private sealed class Collections : IEquatable<Collections>
-    {
-        public Collections(string source, IReadOnlyList<string> missing)
-        {
-            Source = source;
-            Missing = missing;
-        }
-
-        public string Source { get; }
-
-        /// <summary>Diagnostic arguments, each joined with U+001F.</summary>
-        public IReadOnlyList<string> Missing { get; }
-
-        public bool Equals(Collections? other) =>
-            other is not null && string.Equals(Source, other.Source, StringComparison.Ordinal) && Missing.SequenceEqual(other.Missing, StringComparer.Ordinal);
-
-        public override bool Equals(object? obj) => Equals(obj as Collections);
-
-        public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Source);
-    }
 }

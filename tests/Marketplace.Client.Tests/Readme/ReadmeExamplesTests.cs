@@ -64,21 +64,8 @@ public class ReadmeExamplesTests : IClassFixture<RecordedApi>
     public async Task The_usage_example_runs_against_the_recordings()
     {
         var code = Blocks.Value[0].Replace(RealBaseUri, "testBaseUri", StringComparison.Ordinal).Replace(PlaceholderToken, "testToken", StringComparison.Ordinal);
-        var run = Compile(code, "README block 1");
 
-        var output = new StringWriter();
-        var console = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            await (Task)run.Invoke(null, new object?[] { _api.Server.BaseUri, "idt:TKN-1234-5678:readme", new ServiceCollection(), new Dictionary<string, string?>(), CancellationToken.None })!;
-        }
-        finally
-        {
-            Console.SetOut(console);
-        }
-
-        var lines = output.ToString();
+        var lines = await RunAsync(Compile(code, "README block 1"), "idt:TKN-1234-5678:readme");
         Assert.Contains("INS-6587-4477-5207-8032 is running", lines, StringComparison.Ordinal);
         Assert.Contains("EXI-9262-9354-9841 in ", lines, StringComparison.Ordinal);
         Assert.Contains("3 installations from offset 0 of 3", lines, StringComparison.Ordinal);
@@ -106,17 +93,7 @@ public class ReadmeExamplesTests : IClassFixture<RecordedApi>
     {
         var run = Compile(Blocks.Value.Single(b => b.Contains("MarketplaceTestServer.Start()", StringComparison.Ordinal)), "README test server block");
 
-        var output = new StringWriter();
-        var console = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            await (Task)run.Invoke(null, new object?[] { _api.Server.BaseUri, "unused", new ServiceCollection(), new Dictionary<string, string?>(), CancellationToken.None })!;
-        }
-        finally
-        {
-            Console.SetOut(console);
-        }
+        var output = await RunAsync(run, "unused");
 
         Assert.Equal(
             new[]
@@ -125,7 +102,24 @@ public class ReadmeExamplesTests : IClassFixture<RecordedApi>
                 "503 /public/v1/integration/extensions/EXT-6822-9898-4256/instances?eq(status,\"Running\")",
                 "200 /public/v1/integration/extensions/EXT-6822-9898-4256/instances?eq(status,\"Running\")",
             },
-            output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    // Runs a compiled block against the recordings and returns what it wrote to the console.
+    private async Task<string> RunAsync(MethodInfo run, string token)
+    {
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            await (Task)run.Invoke(null, new object?[] { _api.Server.BaseUri, token, new ServiceCollection(), new Dictionary<string, string?>(), CancellationToken.None })!;
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+        return output.ToString();
     }
 
     // The block's using directives go to the top of a file; the rest becomes the body of
