@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using Newtonsoft.Json;
 
@@ -18,6 +19,20 @@ internal sealed class MarketplaceJsonReader : JsonTextReader
     {
         DateParseHandling = DateParseHandling.None;
         MaxDepth = 64;
+        // A stream parses one record per reader: without a pool each would allocate its own character buffer.
+        ArrayPool = SharedCharPool.Instance;
+    }
+
+    private sealed class SharedCharPool : IArrayPool<char>
+    {
+        public static readonly SharedCharPool Instance = new();
+
+        public char[] Rent(int minimumLength) => ArrayPool<char>.Shared.Rent(minimumLength);
+
+        public void Return(char[]? array)
+        {
+            if (array is not null) ArrayPool<char>.Shared.Return(array);
+        }
     }
 
     public override DateTimeOffset? ReadAsDateTimeOffset()
