@@ -215,6 +215,24 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delayed_request_holds_only_itself()
+    {
+        _server.AddExtensionInstances(ExtensionId, Instances(5));
+        _server.DelayNext(TimeSpan.FromSeconds(4));
+        using var client = _server.CreateClient(o => o.Retry.Enabled = false);
+
+        var held = client.ListExtensionInstancesAsync(ExtensionId, limit: 100);
+        await Task.Delay(300);
+        var clock = Stopwatch.StartNew();
+        var other = await client.ListExtensionInstancesAsync(ExtensionId, limit: 1);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"a request behind the delayed one waited {clock.Elapsed}");
+        Assert.Single(other.Data!);
+        Assert.False(held.IsCompleted);
+        Assert.Equal(5, (await held).Data!.Count);
+    }
+
+    [Fact]
     public async Task Recorded_sessions_play_back_and_seeded_collections_take_precedence()
     {
         _server.LoadRecordings(Path.Combine(AppContext.BaseDirectory, "Recordings", "ListInstallations"));
