@@ -45,6 +45,7 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     public const int DefaultPageSize = 10;
 
     private readonly WireMockServer _server;
+    private readonly TestServerFront _front;
     private readonly ConcurrentDictionary<string, SeededCollection> _collections = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<TestServerFault> _faults = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -56,6 +57,7 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
         try
         {
             TestServerDispatch.Register(_server, _collections, _faults, _stopping.Token);
+            _front = new TestServerFront(new Uri(_server.Url!));
         }
         catch
         {
@@ -68,12 +70,17 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     /// <returns>The running server, with no collection seeded.</returns>
     public static MarketplaceTestServer Start() => new();
 
-    /// <summary>The server's base address, e.g. <c>http://127.0.0.1:51234/</c>; give it to <see cref="MarketplaceClientOptions.BaseUri"/>.</summary>
-    public Uri BaseUri => new(_server.Url! + "/");
+    /// <summary>
+    /// The server's base address, e.g. <c>http://127.0.0.1:51234/</c>; give it to <see cref="MarketplaceClientOptions.BaseUri"/>.
+    /// It is a loopback front that passes every byte to <see cref="WireMockServer"/> (and can break a connection mid-body,
+    /// which WireMock.Net cannot: <see cref="CutOffNext"/>).
+    /// </summary>
+    public Uri BaseUri => new("http://127.0.0.1:" + _front.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/");
 
     /// <summary>
     /// The WireMock.Net server underneath, for a stub this class has no method for (<c>server.WireMockServer.Given(…)</c>).
-    /// Stubs you add there are consulted after the faults and seeded collections of this class.
+    /// Stubs you add there are consulted after the faults and seeded collections of this class. Send requests to
+    /// <see cref="BaseUri"/>, not to its own URL, or <see cref="CutOffNext"/> cannot cut them.
     /// </summary>
     public WireMockServer WireMockServer => _server;
 
@@ -120,12 +127,18 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     }
 
     /// <summary>
-    /// Garbles the next response: its status and the first half of its body arrive as they would, then random bytes in
-    /// place of the rest, as from a proxy that lost the upstream connection mid-body. The client reports such a body as a
-    /// <see cref="MarketplaceApiException"/> (the status, and the parse error inside) and does not retry it. (WireMock.Net
-    /// cannot break a connection in the middle of a body; a dropped connection is not one of these faults.)
+    /// Cuts off the next response: its status, its headers and half its body arrive, then the connection closes, short of
+    /// the <c>Content-Length</c> it declared, as a dropped connection does. The client retries a GET whose body was cut
+    /// off, so a test sees the retry in <see cref="Requests"/> and the items as if nothing happened.
     /// </summary>
     /// <returns>This server.</returns>
+    public MarketplaceTestServer CutOffNext() => Enqueue(TestServerFault.CutOff());
+
+    /// <summary>
+    /// Garbles the next response: its status and the first half of its body arrive as they would, then random bytes in
+    /// place of the rest (with the length it declared), as from a proxy that mangled it. The client reports such a body as
+    /// a <see cref="MarketplaceApiException"/> (the status, and the parse error inside) and does not retry it.
+    /// </summary>
     public MarketplaceTestServer GarbleNext() => Enqueue(TestServerFault.Garble());
 
     /// <summary>
@@ -187,6 +200,7 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stopping.Cancel();
+        _front.Dispose();
         _server.Stop();
         _server.Dispose();
         _stopping.Dispose();

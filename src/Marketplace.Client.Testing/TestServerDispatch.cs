@@ -93,11 +93,20 @@ internal sealed class TestServerDispatch : IRequestMatcher
             if (status.Wait is { } wait) problem.AddHeader("Retry-After", Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture));
             return Task.FromResult<IResponseMessage>(problem);
         }
+        if (claim.Fault is { Kind: TestServerFaultKind.CutOff })
+        {
+            // The response as it would be, with the front's cut mark in the middle of its body: the client gets the status,
+            // the headers (Content-Length of the whole) and half the body, then the connection closes.
+            var whole = claim.Collection is { } target ? Serve(target, request) : Problem(502, "Bad Gateway", "A response cut off on purpose.");
+            var body = whole.BodyData?.BodyAsString ?? "";
+            whole.BodyData = Text(body.Insert(body.Length / 2, TestServerFront.CutMark));
+            return Task.FromResult<IResponseMessage>(whole);
+        }
         if (claim.Fault is { Kind: TestServerFaultKind.Garble })
         {
             // WireMock.Net sends the status and the first half of the body, then random bytes in place of the rest (it
             // cannot abort a connection mid-body).
-            var garbled = claim.Collection is { } target ? Serve(target, request) : Problem(502, "Bad Gateway", "A response garbled on purpose.");
+            var garbled = claim.Collection is { } garbledTarget ? Serve(garbledTarget, request) : Problem(502, "Bad Gateway", "A response garbled on purpose.");
             garbled.FaultType = FaultType.MALFORMED_RESPONSE_CHUNK;
             garbled.FaultPercentage = 1.0;
             return Task.FromResult<IResponseMessage>(garbled);

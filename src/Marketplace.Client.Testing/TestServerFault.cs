@@ -21,6 +21,8 @@ internal sealed class TestServerFault
 
     public static TestServerFault Status(int statusCode, TimeSpan? retryAfter) => new(TestServerFaultKind.Status, statusCode, retryAfter);
 
+    public static TestServerFault CutOff() => new(TestServerFaultKind.CutOff, 200, null);
+
     public static TestServerFault Garble() => new(TestServerFaultKind.Garble, 200, null);
 
     public static TestServerFault Delay(TimeSpan delay) => new(TestServerFaultKind.Delay, 0, delay);
@@ -29,6 +31,7 @@ internal sealed class TestServerFault
 internal enum TestServerFaultKind
 {
     Status,
+    CutOff,
     Garble,
     Delay,
 }

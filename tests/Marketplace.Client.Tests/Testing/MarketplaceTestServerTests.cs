@@ -181,6 +181,49 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cut_off_body_breaks_the_connection_short_of_its_length_and_the_client_retries_it()
+    {
+        _server.AddExtensionInstances(ExtensionId, Instances(40));
+        _server.CutOffNext();
+        using var client = _server.CreateClient();
+
+        var page = await client.ListExtensionInstancesAsync(ExtensionId, limit: 100);
+
+        Assert.Equal(40, page.Data!.Count);
+        Assert.Equal(new int?[] { 200, 200 }, _server.Requests.Select(r => r.StatusCode));
+
+        // What the client's retry hid: the status and headers arrive, then the body ends short of its Content-Length.
+        _server.CutOffNext();
+        using var raw = Raw();
+        using var response = await raw.GetAsync(InstancesPath.TrimStart('/') + "?limit=100", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(200, (int)response.StatusCode);
+        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            try
+            {
+                await response.Content.ReadAsStringAsync();
+            }
+            catch (HttpRequestException e) when (e.InnerException is IOException inner)
+            {
+                throw inner;
+            }
+        });
+    }
+
+    [Fact]
+    public async Task A_body_that_keeps_being_cut_off_surfaces_after_the_retries()
+    {
+        _server.AddExtensionInstances(ExtensionId, Instances(40));
+        for (var i = 0; i < 3; i++) _server.CutOffNext();
+        using var client = _server.CreateClient(o => o.Retry.MaxAttempts = 3);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(ExtensionId, limit: 100));
+
+        Assert.Equal(3, _server.Requests.Count);
+        Assert.Equal(40, (await client.ListExtensionInstancesAsync(ExtensionId, limit: 100)).Data!.Count);
+    }
+
+    [Fact]
     public async Task A_garbled_body_is_an_api_exception_with_the_parse_error_and_the_next_request_is_served()
     {
         _server.AddExtensionInstances(ExtensionId, Instances(40));

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Marketplace.Client.Testing;
+
+/// <summary>
+/// A loopback TCP front before the WireMock.Net server, passing bytes both ways unchanged, so the test server can do what
+/// WireMock.Net cannot: break a connection in the middle of a body. A response that carries <see cref="CutMark"/> (bytes
+/// that no HTTP head or JSON body holds: U+0001 is escaped in JSON) is forwarded up to the mark, and then the connection
+/// is closed, short of the body its <c>Content-Length</c> declared.
+/// </summary>
+internal sealed class TestServerFront : IDisposable
+{
+    /// <summary>Where a cut-off response breaks off.</summary>
+    public const string CutMark = "\u0001marketplace-test-server: cut here\u0001";
+
+    private static readonly byte[] Mark = System.Text.Encoding.UTF8.GetBytes(CutMark);
+
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint _upstream;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Socket, bool> _open = new();
+
+    public TestServerFront(Uri upstream)
+    {
+        _upstream = new IPEndPoint(IPAddress.Loopback, upstream.Port);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _ = AcceptAsync();
+    }
+
+    public int Port { get; }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            _ = ServeAsync(client);
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        client.NoDelay = true;
+        _open[client] = true;
+        _open[upstream] = true;
+        try
+        {
+            await upstream.ConnectAsync(_upstream, _stopping.Token).ConfigureAwait(false);
+            using var toServer = new NetworkStream(upstream, ownsSocket: false);
+            using var toClient = new NetworkStream(client, ownsSocket: false);
+            // Whichever side ends first ends the connection.
+            await Task.WhenAny(toClient.CopyToAsync(toServer, _stopping.Token), ForwardResponsesAsync(toServer, toClient, _stopping.Token)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or System.IO.IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A connection that broke, or the server stopping: either way it is closed below.
+        }
+        finally
+        {
+            Close(client);
+            Close(upstream);
+        }
+    }
+
+    // Passes the server's bytes on as they come, up to a cut mark if one comes.
+    private static async Task ForwardResponsesAsync(NetworkStream server, NetworkStream client, CancellationToken stopping)
+    {
+        var buffer = new byte[16 * 1024];
+        var held = 0;
+        while (true)
+        {
+            var read = await server.ReadAsync(buffer.AsMemory(held), stopping).ConfigureAwait(false);
+            if (read == 0)
+            {
+                if (held > 0) await client.WriteAsync(buffer.AsMemory(0, held), stopping).ConfigureAwait(false);
+                return;
+            }
+            var total = held + read;
+            var cut = buffer.AsSpan(0, total).IndexOf(Mark);
+            if (cut >= 0)
+            {
+                await client.WriteAsync(buffer.AsMemory(0, cut), stopping).ConfigureAwait(false);
+                await client.FlushAsync(stopping).ConfigureAwait(false);
+                return;
+            }
+            // A mark may straddle two reads: hold back a tail that could begin one (only ever a tail from U+0001 on).
+            held = PartialMark(buffer.AsSpan(0, total));
+            await client.WriteAsync(buffer.AsMemory(0, total - held), stopping).ConfigureAwait(false);
+            buffer.AsSpan(total - held, held).CopyTo(buffer);
+        }
+    }
+
+    private static int PartialMark(ReadOnlySpan<byte> bytes)
+    {
+        for (var length = Math.Min(Mark.Length - 1, bytes.Length); length > 0; length--)
+        {
+            if (bytes.Slice(bytes.Length - length).SequenceEqual(Mark.AsSpan(0, length))) return length;
+        }
+        return 0;
+    }
+
+    private void Close(Socket socket)
+    {
+        _open.TryRemove(socket, out _);
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        socket.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _listener.Stop();
+        foreach (var socket in _open.Keys) Close(socket);
+    }
+}
