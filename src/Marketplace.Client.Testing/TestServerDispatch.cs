@@ -28,7 +28,6 @@ internal sealed class TestServerDispatch : IRequestMatcher
     private readonly ConcurrentDictionary<string, SeededCollection> _collections;
     private readonly ConcurrentQueue<TestServerFault> _faults;
     private readonly CancellationToken _stopping;
-    private readonly object _claiming = new();
 
     // What the matcher decided for a request, for its response callback (WireMock hands both the same request object).
     private readonly ConditionalWeakTable<IRequestMessage, Claim> _claims = new();
@@ -67,11 +66,7 @@ internal sealed class TestServerDispatch : IRequestMatcher
     // seeded collection at the request's path. A delay holds the request here, then lets it be answered as it would be.
     private Claim Decide(IRequestMessage request)
     {
-        TestServerFault? fault;
-        lock (_claiming)
-        {
-            _faults.TryDequeue(out fault);
-        }
+        _faults.TryDequeue(out var fault);
         if (fault?.Kind == TestServerFaultKind.Delay)
         {
             _stopping.WaitHandle.WaitOne(fault.Wait!.Value);
@@ -95,18 +90,17 @@ internal sealed class TestServerDispatch : IRequestMatcher
         }
         if (claim.Fault is { Kind: TestServerFaultKind.CutOff })
         {
-            // The response as it would be, with the front's cut mark in the middle of its body: the client gets the status,
-            // the headers (Content-Length of the whole) and half the body, then the connection closes.
-            var whole = claim.Collection is { } target ? Serve(target, request) : Problem(502, "Bad Gateway", "A response cut off on purpose.");
+            // The front (TestServerFront) forwards the status, the headers (a Content-Length of the whole) and the body up
+            // to the mark, then closes the connection.
+            var whole = AsServed(claim, request, "cut off");
             var body = whole.BodyData?.BodyAsString ?? "";
             whole.BodyData = Text(body.Insert(body.Length / 2, TestServerFront.CutMark));
             return Task.FromResult<IResponseMessage>(whole);
         }
         if (claim.Fault is { Kind: TestServerFaultKind.Garble })
         {
-            // WireMock.Net sends the status and the first half of the body, then random bytes in place of the rest (it
-            // cannot abort a connection mid-body).
-            var garbled = claim.Collection is { } garbledTarget ? Serve(garbledTarget, request) : Problem(502, "Bad Gateway", "A response garbled on purpose.");
+            // WireMock.Net's malformed-chunk fault: the first half of the body, then random bytes in place of the rest.
+            var garbled = AsServed(claim, request, "garbled");
             garbled.FaultType = FaultType.MALFORMED_RESPONSE_CHUNK;
             garbled.FaultPercentage = 1.0;
             return Task.FromResult<IResponseMessage>(garbled);
@@ -115,6 +109,10 @@ internal sealed class TestServerDispatch : IRequestMatcher
             ? Serve(collection, request)
             : Problem(404, "Not Found", $"Nothing is seeded for {request.Method} {request.Path}."));
     }
+
+    // What the request would have been answered with, for a fault to spoil: its collection's page, or a 502.
+    private static ResponseMessage AsServed(Claim claim, IRequestMessage request, string how) =>
+        claim.Collection is { } collection ? Serve(collection, request) : Problem(502, "Bad Gateway", $"A response {how} on purpose.");
 
     private static ResponseMessage Serve(SeededCollection collection, IRequestMessage request)
     {
