@@ -62,24 +62,36 @@ internal sealed class TestServerFront : IDisposable
         client.NoDelay = true;
         _open[client] = true;
         _open[upstream] = true;
+        Task requests = Task.CompletedTask, responses = Task.CompletedTask;
         try
         {
             await upstream.ConnectAsync(_upstream, _stopping.Token).ConfigureAwait(false);
-            using var toServer = new NetworkStream(upstream, ownsSocket: false);
-            using var toClient = new NetworkStream(client, ownsSocket: false);
+            var toServer = new NetworkStream(upstream, ownsSocket: false);
+            var toClient = new NetworkStream(client, ownsSocket: false);
+            requests = toClient.CopyToAsync(toServer, _stopping.Token);
+            responses = ForwardResponsesAsync(toServer, toClient, _stopping.Token);
             // Whichever side ends first ends the connection.
-            await Task.WhenAny(toClient.CopyToAsync(toServer, _stopping.Token), ForwardResponsesAsync(toServer, toClient, _stopping.Token)).ConfigureAwait(false);
+            await Task.WhenAny(requests, responses).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or System.IO.IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (IsConnectionEnd(e))
         {
-            // A connection that broke, or the server stopping: either way it is closed below.
         }
         finally
         {
             Close(client);
             Close(upstream);
         }
+        // The other side fails once its socket is closed: observed here, as the end of the connection it is.
+        try
+        {
+            await Task.WhenAll(requests, responses).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsConnectionEnd(e))
+        {
+        }
     }
+
+    private static bool IsConnectionEnd(Exception e) => e is SocketException or System.IO.IOException or OperationCanceledException or ObjectDisposedException;
 
     // Passes the server's bytes on as they come, up to a cut mark if one comes.
     private static async Task ForwardResponsesAsync(NetworkStream server, NetworkStream client, CancellationToken stopping)
