@@ -44,7 +44,7 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
         var surface = context.CompilationProvider.Select(static (compilation, cancellationToken) => Build(compilation, cancellationToken));
         context.RegisterSourceOutput(surface, static (output, result) =>
         {
-            if (result == GeneratedSource.Elsewhere) return;
+            if (result == StepOutput.Elsewhere) return;
             if (result.Source is null)
             {
                 output.ReportDiagnostic(Diagnostic.Create(NoOperations, Location.None, RestClientName));
@@ -54,34 +54,34 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
         });
 
         var fields = context.CompilationProvider.Select(static (compilation, cancellationToken) =>
-            HoldsTheClient(compilation) ? new GeneratedSource(FieldPathWriter.Write(compilation, cancellationToken)) : GeneratedSource.Elsewhere);
+            HoldsTheClient(compilation) ? new StepOutput(FieldPathWriter.Write(compilation, cancellationToken)) : StepOutput.Elsewhere);
         context.RegisterSourceOutput(fields, static (output, result) =>
         {
-            if (result != GeneratedSource.Elsewhere) output.AddSource("Fields.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
+            if (result != StepOutput.Elsewhere) output.AddSource("Fields.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
         });
 
         var kinds = context.CompilationProvider.Select(static (compilation, cancellationToken) =>
         {
-            if (!HoldsTheClient(compilation)) return GeneratedSource.Elsewhere;
+            if (!HoldsTheClient(compilation)) return StepOutput.Elsewhere;
             var (source, collisions) = EnumKindWriter.Write(compilation, cancellationToken);
-            return new GeneratedSource(source, collisions);
+            return new StepOutput(source, collisions);
         });
         context.RegisterSourceOutput(kinds, static (output, result) =>
         {
-            if (result == GeneratedSource.Elsewhere) return;
+            if (result == StepOutput.Elsewhere) return;
             foreach (var collision in result.Problems)
                 output.ReportDiagnostic(Diagnostic.Create(EnumKindWriter.Collision, Location.None, collision.Split('\u001f')));
             output.AddSource("EnumKinds.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
         });
     }
 
-    private static GeneratedSource Build(Compilation compilation, CancellationToken cancellationToken)
+    private static StepOutput Build(Compilation compilation, CancellationToken cancellationToken)
     {
         var rest = compilation.GetTypeByMetadataName(RestClientName);
-        if (rest is null) return new GeneratedSource(null);
-        if (!HoldsTheClient(compilation)) return GeneratedSource.Elsewhere;
+        if (rest is null) return new StepOutput(null);
+        if (!HoldsTheClient(compilation)) return StepOutput.Elsewhere;
         var operations = Operation.ReadAll(rest, compilation, cancellationToken);
-        return new GeneratedSource(SurfaceWriter.Write(operations));
+        return new StepOutput(SurfaceWriter.Write(operations));
     }
 
     // The NSwag output is declared in this compilation's source, not only in a referenced assembly.

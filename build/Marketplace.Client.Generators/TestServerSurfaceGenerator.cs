@@ -35,17 +35,17 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
         var collections = context.CompilationProvider.Select(static (compilation, cancellationToken) => Read(compilation, cancellationToken));
         context.RegisterSourceOutput(collections, static (output, result) =>
         {
-            if (result == GeneratedSource.Elsewhere) return;
+            if (result == StepOutput.Elsewhere) return;
             foreach (var missing in result.Problems)
                 output.ReportDiagnostic(Diagnostic.Create(NoOperationInfo, Location.None, missing.Split('\u001f')));
             output.AddSource("MarketplaceTestServer.Collections.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
         });
     }
 
-    private static GeneratedSource Read(Compilation compilation, CancellationToken cancellationToken)
+    private static StepOutput Read(Compilation compilation, CancellationToken cancellationToken)
     {
         var server = compilation.GetTypeByMetadataName(ServerName);
-        if (server is null || !server.Locations.Any(l => l.IsInSource)) return GeneratedSource.Elsewhere;
+        if (server is null || !server.Locations.Any(l => l.IsInSource)) return StepOutput.Elsewhere;
         var client = compilation.GetTypeByMetadataName(ClientName);
         var text = new StringBuilder();
         var missing = new List<string>();
@@ -84,7 +84,7 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
             .AppendLine("    }")
             .AppendLine("}")
             .ToString();
-        return new GeneratedSource(source, missing);
+        return new StepOutput(source, missing);
     }
 
     private static void Write(StringBuilder text, string collection, string info, IReadOnlyList<string> path, string itemType, string listAll)

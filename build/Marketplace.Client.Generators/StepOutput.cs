@@ -8,12 +8,12 @@ namespace Marketplace.Client.Generators;
 /// What one generator step produces: a source text and the diagnostics to report with it. Compared by value, so the
 /// incremental pipeline re-emits nothing when an edit leaves the text as it was.
 /// </summary>
-internal sealed class GeneratedSource : IEquatable<GeneratedSource>
+internal sealed class StepOutput : IEquatable<StepOutput>
 {
     /// <summary>The compilation is not one this step writes for: nothing to add, nothing to report.</summary>
-    public static readonly GeneratedSource Elsewhere = new(null, new[] { "elsewhere" });
+    public static readonly StepOutput Elsewhere = new(null, new[] { "elsewhere" });
 
-    public GeneratedSource(string? source, IReadOnlyList<string>? problems = null)
+    public StepOutput(string? source, IReadOnlyList<string>? problems = null)
     {
         Source = source;
         Problems = problems ?? Array.Empty<string>();
@@ -24,10 +24,10 @@ internal sealed class GeneratedSource : IEquatable<GeneratedSource>
     /// <summary>Diagnostic arguments, each joined with U+001F.</summary>
     public IReadOnlyList<string> Problems { get; }
 
-    public bool Equals(GeneratedSource? other) =>
+    public bool Equals(StepOutput? other) =>
         other is not null && string.Equals(Source, other.Source, StringComparison.Ordinal) && Problems.SequenceEqual(other.Problems, StringComparer.Ordinal);
 
-    public override bool Equals(object? obj) => Equals(obj as GeneratedSource);
+    public override bool Equals(object? obj) => Equals(obj as StepOutput);
 
     public override int GetHashCode() => Source is null ? 0 : StringComparer.Ordinal.GetHashCode(Source);
 }
