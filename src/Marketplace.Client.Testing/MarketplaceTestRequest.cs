@@ -80,15 +80,7 @@ public sealed class MarketplaceTestRequest
     {
         var request = entry.RequestMessage!;
         var raw = (request.RawQuery ?? "").TrimStart('?');
-        var filter = new List<string>();
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var part in raw.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var equals = part.IndexOf('=');
-            var key = equals > 0 ? part.Substring(0, equals) : null;
-            if (key is not null && Named.Contains(key, StringComparer.Ordinal)) parameters[key] = Decode(part.Substring(equals + 1));
-            else filter.Add(Decode(part));
-        }
+        var (filter, parameters) = ReadQuery(raw);
         var headers = (request.Headers ?? new Dictionary<string, WireMock.Types.WireMockList<string>>())
             .ToDictionary(
                 h => h.Key,
@@ -102,7 +94,22 @@ public sealed class MarketplaceTestRequest
             string text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var code) => code,
             _ => (int?)null,
         };
-        return new MarketplaceTestRequest(request.Method, request.Path, Decode(raw), filter.Count == 0 ? null : string.Join("&", filter), parameters, headers, status);
+        return new MarketplaceTestRequest(request.Method, request.Path, Decode(raw), filter, parameters, headers, status);
+    }
+
+    // The query string as the platform reads it: limit, offset, order and select by name; every other part is RQL.
+    internal static (string? Filter, Dictionary<string, string> Parameters) ReadQuery(string? rawQuery)
+    {
+        var filter = new List<string>();
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in (rawQuery ?? "").TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = part.IndexOf('=');
+            var key = equals > 0 ? part.Substring(0, equals) : null;
+            if (key is not null && Named.Contains(key, StringComparer.Ordinal)) parameters[key] = Decode(part.Substring(equals + 1));
+            else filter.Add(Decode(part));
+        }
+        return (filter.Count == 0 ? null : string.Join("&", filter), parameters);
     }
 
     // ASP.NET Core's reading of a query string: + is a space, then percent-decoding.

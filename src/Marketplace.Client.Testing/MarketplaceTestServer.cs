@@ -222,16 +222,14 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
         var path = operation.Template;
         foreach (var (name, value) in pathValues)
         {
-            if (value is null) throw new ArgumentNullException(name);
-            if (string.IsNullOrWhiteSpace(value) || value == "." || value == "..")
-                throw new ArgumentException($"'{value}' cannot be {name}: the client never sends an empty, blank, '.' or '..' path segment.", name);
+            MarketplaceClient.RequirePathSegment(value, name);
             path = path.Replace("{" + name + "}", Uri.EscapeDataString(value));
         }
         var json = items.Select(item => item is null
             ? throw new ArgumentNullException(nameof(items), "The items hold a null item.")
             : Serialization.MarketplaceJson.Serialize(item)).ToList();
         // Keyed by the decoded path, as the request's path is compared (an ID with reserved characters arrives escaped).
-        _collections.GetOrAdd(Uri.UnescapeDataString(path), static p => new SeededCollection(p)).Add(json);
+        _collections.GetOrAdd(Uri.UnescapeDataString(path), static _ => new SeededCollection()).Add(json);
         return this;
     }
 

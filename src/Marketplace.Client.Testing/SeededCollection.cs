@@ -14,11 +14,6 @@ internal sealed class SeededCollection
     private readonly object _gate = new();
     private readonly List<string> _items = new();
 
-    public SeededCollection(string path) => Path = path;
-
-    /// <summary>The decoded path the collection answers, e.g. <c>/public/v1/integration/extensions/EXT-1/instances</c>.</summary>
-    public string Path { get; }
-
     public void Add(IEnumerable<string> json)
     {
         lock (_gate) _items.AddRange(json);

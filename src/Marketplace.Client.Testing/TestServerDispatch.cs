@@ -120,7 +120,7 @@ internal sealed class TestServerDispatch : IRequestMatcher
         if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length == "Bearer ".Length)
             return Problem(401, "Unauthorized", "The request has no bearer token.");
 
-        var parameters = Parameters(request.RawQuery);
+        var parameters = MarketplaceTestRequest.ReadQuery(request.RawQuery).Parameters;
         if (!TryNumber(parameters, "offset", out var offset, out var offsetError)) return Problem(400, "Bad Request", offsetError);
         if (!TryNumber(parameters, "limit", out var limit, out var limitError, allowMinusOne: true)) return Problem(400, "Bad Request", limitError);
 
@@ -141,20 +141,6 @@ internal sealed class TestServerDispatch : IRequestMatcher
         var page = new ResponseMessage { StatusCode = 200, BodyData = Text(collection.Page(offset ?? 0, limit ?? MarketplaceTestServer.DefaultPageSize)) };
         page.AddHeader("Content-Type", "application/json; charset=utf-8");
         return page;
-    }
-
-    // limit and offset as the client sends them (key=value among the RQL parts of the query string).
-    private static Dictionary<string, string> Parameters(string? rawQuery)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var part in (rawQuery ?? "").TrimStart('?').Split('&'))
-        {
-            var equals = part.IndexOf('=');
-            if (equals <= 0) continue;
-            var key = part.Substring(0, equals);
-            if (key is "limit" or "offset") result[key] = MarketplaceTestRequest.Decode(part.Substring(equals + 1));
-        }
-        return result;
     }
 
     private static bool TryNumber(Dictionary<string, string> parameters, string name, out int? value, out string error, bool allowMinusOne = false)

@@ -71,8 +71,9 @@ public partial class MarketplaceClient : IDisposable
 
     // Every path parameter of every generated operation goes through here before anything is sent. Uri.EscapeDataString
     // leaves "." and ".." as they are and the URI then resolves them (extensions/../instances is /instances); an empty
-    // or blank value leaves an empty segment. Each would quietly address another endpoint.
-    private static void RequirePathSegment(string value, string parameterName)
+    // or blank value leaves an empty segment. Each would quietly address another endpoint. The test server's seeding
+    // (Marketplace.Client.Testing) refuses the same values with this same check.
+    internal static void RequirePathSegment(string value, string parameterName)
     {
         if (value is null) throw new ArgumentNullException(parameterName);
         if (value.Length == 0 || value == "." || value == ".." || string.IsNullOrWhiteSpace(value))
