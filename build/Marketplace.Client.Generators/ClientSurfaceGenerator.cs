@@ -79,7 +79,7 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
     {
         var rest = compilation.GetTypeByMetadataName(RestClientName);
         if (rest is null) return new StepOutput(null);
-        if (!HoldsTheClient(compilation)) return StepOutput.Elsewhere;
+        if (!rest.Locations.Any(l => l.IsInSource)) return StepOutput.Elsewhere;
         var operations = Operation.ReadAll(rest, compilation, cancellationToken);
         return new StepOutput(SurfaceWriter.Write(operations));
     }
