@@ -33,6 +33,14 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    private static readonly DiagnosticDescriptor UnsentParameter = new(
+        "MPGEN005",
+        "An operation parameter has no place in the request",
+        "Operation '{0}' takes '{1}', which is neither a path nor a query parameter (a request body or a header); the client surface does not send those yet, so the operation is left out",
+        "Marketplace.Client.Generation",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -50,6 +58,8 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(Diagnostic.Create(NoOperations, Location.None, RestClientName));
                 return;
             }
+            foreach (var problem in result.Problems)
+                output.ReportDiagnostic(Diagnostic.Create(UnsentParameter, Location.None, problem.Split('\u001f')));
             output.AddSource("MarketplaceClient.Operations.g.cs", SourceText.From(result.Source, Encoding.UTF8));
         });
 
@@ -81,7 +91,11 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
         if (rest is null) return new StepOutput(null);
         if (!rest.Locations.Any(l => l.IsInSource)) return StepOutput.Elsewhere;
         var operations = Operation.ReadAll(rest, compilation, cancellationToken);
-        return new StepOutput(SurfaceWriter.Write(operations));
+        var unsent = operations
+            .SelectMany(o => o.Parameters.Where(p => !p.IsCancellationToken && !p.IsPathSegment && p.QueryName is null).Select(p => o.Name + "\u001f" + p.Name))
+            .ToList();
+        var sendable = operations.Where(o => o.Parameters.All(p => p.IsCancellationToken || p.IsPathSegment || p.QueryName is not null)).ToList();
+        return new StepOutput(SurfaceWriter.Write(sendable), unsent);
     }
 
     // The NSwag output is declared in this compilation's source, not only in a referenced assembly.
@@ -95,9 +109,10 @@ internal sealed class Operation
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    public Operation(string name, string path, string returnType, IReadOnlyList<Parameter> parameters, string documentation, ListShape? list)
+    public Operation(string name, string method, string path, string returnType, IReadOnlyList<Parameter> parameters, string documentation, ListShape? list)
     {
         Name = name;
+        Method = method;
         Path = path;
         ReturnType = returnType;
         Parameters = parameters;
@@ -107,6 +122,9 @@ internal sealed class Operation
 
     /// <summary>The operation's name: the method name without <c>Async</c>.</summary>
     public string Name { get; }
+
+    /// <summary>The HTTP method, upper case, e.g. <c>GET</c>.</summary>
+    public string Method { get; }
 
     /// <summary>The path template, e.g. <c>public/v1/integration/extensions/{extensionId}/instances</c> (empty if NSwag did not say).</summary>
     public string Path { get; }
@@ -135,6 +153,7 @@ internal sealed class Operation
                 || !SymbolEqualityComparer.Default.Equals(returnType.ConstructedFrom, task)) continue;
 
             var path = OperationPath(method, cancellationToken);
+            var (verb, queryNames) = ReadBody(method, cancellationToken);
             var placeholders = new HashSet<string>(
                 System.Text.RegularExpressions.Regex.Matches(path, @"\{([^}]+)\}").Cast<System.Text.RegularExpressions.Match>().Select(m => Normalize(m.Groups[1].Value)),
                 StringComparer.Ordinal);
@@ -144,10 +163,12 @@ internal sealed class Operation
                 p.HasExplicitDefaultValue ? DefaultLiteral(p) : null,
                 p.Type.ToDisplayString() == "System.Threading.CancellationToken",
                 requiresValue: p.Type.IsReferenceType && p.NullableAnnotation != NullableAnnotation.Annotated && !p.HasExplicitDefaultValue,
-                isPathSegment: p.Type.SpecialType == SpecialType.System_String && placeholders.Contains(Normalize(p.Name)))).ToList();
+                isPathSegment: placeholders.Contains(Normalize(p.Name)),
+                queryName: queryNames.TryGetValue(p.Name, out var wire) ? wire : null)).ToList();
             var response = returnType.TypeArguments[0];
             operations.Add(new Operation(
                 method.Name.Substring(0, method.Name.Length - "Async".Length),
+                verb,
                 path,
                 returnType.ToDisplayString(TypeFormat),
                 parameters,
@@ -175,6 +196,36 @@ internal sealed class Operation
         return string.Empty;
     }
 
+    // What NSwag's body of the operation says that its signature does not: the HTTP method
+    // (`new System.Net.Http.HttpMethod("GET")`) and the wire name of each query parameter
+    // (`if (limit != null) { urlBuilder_.Append(System.Uri.EscapeDataString("limit")) … }`).
+    private static (string Method, Dictionary<string, string> QueryNames) ReadBody(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var verb = "GET";
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var body = reference.GetSyntax(cancellationToken);
+            foreach (var creation in body.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax>())
+            {
+                if (creation.Type.ToString().EndsWith("HttpMethod", StringComparison.Ordinal)
+                    && creation.ArgumentList?.Arguments.FirstOrDefault()?.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax literal)
+                    verb = literal.Token.ValueText.ToUpperInvariant();
+            }
+            foreach (var check in body.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax>())
+            {
+                if (check.Condition is not Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax parameter }) continue;
+                var wire = check.Statement.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>()
+                    .Where(i => i.Expression.ToString().EndsWith("EscapeDataString", StringComparison.Ordinal))
+                    .Select(i => i.ArgumentList.Arguments.FirstOrDefault()?.Expression)
+                    .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax>()
+                    .FirstOrDefault();
+                if (wire is not null) names[parameter.Identifier.ValueText] = wire.Token.ValueText;
+            }
+        }
+        return (verb, names);
+    }
+
     // {extension_id}, {extensionId} and extensionId all name the same parameter.
     private static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 
@@ -191,8 +242,9 @@ internal sealed class Operation
 /// <summary>A parameter of a generated operation.</summary>
 internal sealed class Parameter
 {
-    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false, bool isPathSegment = false)
+    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false, bool isPathSegment = false, string? queryName = null)
     {
+        QueryName = queryName;
         IsPathSegment = isPathSegment;
         Name = name;
         Type = type;
@@ -201,8 +253,11 @@ internal sealed class Parameter
         RequiresValue = requiresValue;
     }
 
-    /// <summary>A string that becomes one segment of the URL path: empty, ".", ".." and blank are refused.</summary>
+    /// <summary>One segment of the URL path; a string one is refused when empty, ".", ".." or blank.</summary>
     public bool IsPathSegment { get; }
+
+    /// <summary>The name the parameter has in the query string; <see langword="null"/> when it does not go there.</summary>
+    public string? QueryName { get; }
 
     /// <summary>A non-nullable reference without a default (a path parameter): null is refused.</summary>
     public bool RequiresValue { get; }

@@ -24,6 +24,7 @@ internal static class SurfaceWriter
             // that Marketplace.Client.Testing generates (it sees internals).
             client.Append("        internal static readonly global::Marketplace.Client.Diagnostics.OperationInfo ").Append(InfoField(operation))
                 .Append(" = new(\"").Append(operation.Name).Append("\", \"").Append(Literal(operation.Path)).AppendLine("\");").AppendLine();
+            WriteRequest(client, operation);
             WritePage(client, contract, operation);
             if (operation.List is { } list)
             {
@@ -32,7 +33,10 @@ internal static class SurfaceWriter
                 if (operation.Path.Length > 0 && operation.Parameters.All(p => p.IsPathSegment || p.IsCancellationToken || p.Name is "limit" or "offset"))
                     WriteStreamAll(client, contract, operation, list);
                 envelopes.Append("    partial class ").Append(list.ResponseType.Substring(list.ResponseType.LastIndexOf('.') + 1))
-                    .Append(" : global::Marketplace.Client.IListResponse<").Append(list.ItemType).AppendLine("> { }").AppendLine();
+                    .Append(" : global::Marketplace.Client.IListResponse<").Append(list.ItemType).AppendLine(">")
+                    .AppendLine("    {")
+                    .AppendLine("        int? global::Marketplace.Client.IListResponse.ItemCount => Data?.Count;")
+                    .AppendLine("    }").AppendLine();
             }
         }
 
@@ -67,7 +71,7 @@ internal static class SurfaceWriter
         var docs = Doc(operation.Documentation + PathDocs(operation));
         client.Append(docs).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
         Checks(client, operation.Parameters);
-        client.Append("            return ").Append(Call(operation, "null")).AppendLine(";")
+        client.Append("            return ").Append(Call(operation, null)).AppendLine(";")
             .AppendLine("        }").AppendLine();
         contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
     }
@@ -109,13 +113,9 @@ internal static class SurfaceWriter
 
         client.Append(docs).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
         Checks(client, kept);
-        client.Append("            return Pageable<").Append(list.ItemType).AppendLine(">(")
-            .Append("                async (limit, offset, ct) => await ").Append(operation.Name).Append("Async(")
-            .Append(string.Join(", ", kept.Select(p => p.Identifier).Concat(new[] { "query", "limit", "offset", "ct" })))
-            .AppendLine(").ConfigureAwait(false),")
-            .Append("                ").Append(list.ItemHasId ? "static item => item.Id" : "static _ => null").AppendLine(",")
-            .Append("                \"").Append(name).Append("\", \"").Append(operation.Name).AppendLine("\",")
-            .AppendLine("                cancellationToken);")
+        client.Append("            return Pageable<").Append(list.ResponseType).Append(", ").Append(list.ItemType).Append(">(")
+            .Append(RequestOf(operation)).Append(".WithQuery(query), ")
+            .Append(list.ItemHasId ? "static item => item.Id" : "static _ => null").Append(", \"").Append(name).AppendLine("\", cancellationToken);")
             .AppendLine("        }").AppendLine();
         contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
     }
@@ -126,7 +126,7 @@ internal static class SurfaceWriter
     {
         foreach (var parameter in parameters)
         {
-            if (parameter.IsPathSegment)
+            if (parameter.IsPathSegment && parameter.Type == "string")
                 client.Append("            RequirePathSegment(").Append(parameter.Identifier).Append(", nameof(").Append(parameter.Identifier).AppendLine("));");
             else if (parameter.RequiresValue)
                 client.Append("            if (").Append(parameter.Identifier).Append(" is null) throw new global::System.ArgumentNullException(nameof(").Append(parameter.Identifier).AppendLine("));");
@@ -134,7 +134,7 @@ internal static class SurfaceWriter
     }
 
     private static string PathDocs(Operation operation) =>
-        operation.Parameters.Any(p => p.IsPathSegment)
+        operation.Parameters.Any(p => p.IsPathSegment && p.Type == "string")
             ? "<exception cref=\"global::System.ArgumentException\">A path parameter is empty, blank, <c>.</c> or <c>..</c> (it would address another endpoint); nothing is sent.</exception>"
             : "";
 
@@ -168,34 +168,73 @@ internal static class SurfaceWriter
             "<exception cref=\"global::Marketplace.Client.MarketplaceApiException\">The server refused to stream (501, 406, 413: the message says what to do instead), " +
             "did not stream, or the stream broke, was malformed or ended short or long of its declared count (the message says how many records were delivered).</exception>" +
             PathDocs(operation));
-        var path = System.Text.RegularExpressions.Regex.Replace(
-            operation.Path.Replace("\\", "\\\\").Replace("\"", "\\\""),
-            @"\{([^}]+)\}",
-            m => "\" + global::System.Uri.EscapeDataString(" + kept.First(p => Normalized(p.Name) == Normalized(m.Groups[1].Value)).Identifier + ") + \"");
         client.Append(docs).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
         Checks(client, kept);
-        client.Append("            return StreamAsync<").Append(list.ItemType).Append(">(").Append(InfoField(operation)).Append(", \"").Append(name).Append("\", \"").Append(path).Append("\", query, options, ")
+        client.Append("            return StreamAsync<").Append(list.ItemType).Append(">(").Append(RequestOf(operation)).Append(".WithQuery(query), \"").Append(name).Append("\", options, ")
             .Append(list.ItemHasDeletedMark ? "static item => item.Metadata?.Deleted == true" : "static _ => false").AppendLine(", cancellationToken);")
             .AppendLine("        }").AppendLine();
         contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
     }
 
+    // The operation's request without paging or query: method, path with its segments escaped, the declared query
+    // parameters. One per operation, shared by its page methods, ListAll and StreamAll.
+    private static void WriteRequest(StringBuilder client, Operation operation)
+    {
+        var parameters = RequestParameters(operation).ToList();
+        var byName = parameters.Where(p => p.IsPathSegment).ToList();
+        var path = System.Text.RegularExpressions.Regex.Replace(
+            Literal(operation.Path),
+            @"\{([^}]+)\}",
+            m => "\" + global::Marketplace.Client.Http.MarketplaceRequest.Segment(" + byName.First(p => Normalized(p.Name) == Normalized(m.Groups[1].Value)).Identifier + ") + \"");
+        client.Append("        private static global::Marketplace.Client.Http.MarketplaceRequest ").Append(operation.Name).Append("Request(")
+            .Append(string.Join(", ", parameters.Select(p => p.Type + " " + p.Identifier))).AppendLine(") =>")
+            .Append("            new global::Marketplace.Client.Http.MarketplaceRequest(").Append(InfoField(operation)).Append(", ").Append(Method(operation.Method))
+            .Append(", \"").Append(path).Append("\")");
+        foreach (var query in parameters.Where(p => p.QueryName is not null))
+            client.Append(".WithParameter(\"").Append(Literal(query.QueryName!)).Append("\", ").Append(query.Identifier).Append(')');
+        client.AppendLine(";").AppendLine();
+    }
+
+    // Path and declared query parameters, in the operation's order; paging and the token are added per call.
+    private static IEnumerable<Parameter> RequestParameters(Operation operation) =>
+        operation.Parameters.Where(p => !p.IsCancellationToken && p.Name is not ("limit" or "offset") && (p.IsPathSegment || p.QueryName is not null));
+
+    private static string RequestOf(Operation operation) =>
+        operation.Name + "Request(" + Arguments(RequestParameters(operation)) + ")";
+
+    private static string Method(string verb) => verb switch
+    {
+        "GET" => "global::System.Net.Http.HttpMethod.Get",
+        "POST" => "global::System.Net.Http.HttpMethod.Post",
+        "PUT" => "global::System.Net.Http.HttpMethod.Put",
+        "DELETE" => "global::System.Net.Http.HttpMethod.Delete",
+        "HEAD" => "global::System.Net.Http.HttpMethod.Head",
+        _ => "new global::System.Net.Http.HttpMethod(\"" + Literal(verb) + "\")",
+    };
+
     private static string InfoField(Operation operation) => operation.Name + "Operation";
 
     private static string Literal(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"");
 
-    // The forwarding call, through the diagnostics helpers (MarketplaceClient.Diagnostics.cs): a page of a collection with
-    // its query and paging facts, any other operation as it is.
-    private static string Call(Operation operation, string query)
+    // One call: the operation's request (with its query and paging, for a list) through SendAsync.
+    private static string Call(Operation operation, string? query)
     {
-        var send = "() => _operations." + operation.Name + "Async(" + Arguments(operation.Parameters) + ")";
         var token = operation.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Identifier ?? "default";
-        if (operation.List is { } list)
+        var request = RequestOf(operation) + (query is null ? "" : ".WithQuery(" + query + ")");
+        if (operation.List is not null)
         {
             string Argument(string name) => operation.Parameters.FirstOrDefault(p => p.Name == name)?.Identifier ?? "null";
-            return $"CallListAsync<{list.ResponseType}, {list.ItemType}>({InfoField(operation)}, {query}, {Argument("limit")}, {Argument("offset")}, {send}, {token})";
+            request += ".WithPage(" + Argument("limit") + ", " + Argument("offset") + ")";
         }
-        return $"CallAsync({InfoField(operation)}, {send}, {token})";
+        return $"SendAsync<{ResponseType(operation)}, {ResponseType(operation)}>({request}, {token})";
+    }
+
+    // Task<T> → T.
+    private static string ResponseType(Operation operation)
+    {
+        var type = operation.ReturnType;
+        var open = type.IndexOf('<');
+        return type.Substring(open + 1, type.Length - open - 2);
     }
 
     private static string Normalized(string name) => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());

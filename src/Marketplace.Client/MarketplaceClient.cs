@@ -7,8 +7,8 @@ namespace Marketplace.Client;
 
 // Hand-written half of MarketplaceClient: construction (from MarketplaceClientOptions, with the pipeline of token,
 // user agent, retries, timeouts and logging that a generator cannot know about; or over a caller's HttpClient). The
-// operations themselves are generated (Marketplace.Client.Generators, from the NSwag output) and forward to the
-// internal NSwag client, which keeps NSwag's plumbing out of the public API.
+// operations themselves are generated (Marketplace.Client.Generators, from the operations NSwag reads from the spec):
+// each builds its MarketplaceRequest and sends it with SendAsync (Http/MarketplaceClient.Send.cs).
 /// <summary>
 /// The Marketplace Platform API client. One method per operation (generated from the spec), plus, for every
 /// collection, an overload that takes an RQL query and a <c>ListAll…Async</c> enumeration that pages for you.
@@ -18,7 +18,6 @@ namespace Marketplace.Client;
 /// </summary>
 public partial class MarketplaceClient : IDisposable
 {
-    private readonly MarketplaceRestClient _operations;
     private readonly HttpClient _httpClient;
     private readonly HttpClient? _ownedHttpClient;
 
@@ -34,7 +33,6 @@ public partial class MarketplaceClient : IDisposable
     {
         if (httpClient is null) throw new ArgumentNullException(nameof(httpClient));
         _httpClient = httpClient;
-        _operations = new MarketplaceRestClient(httpClient);
     }
 
     /// <summary>

@@ -49,27 +49,34 @@ internal static class MarketplaceDiagnostics
 
     // ---- operation spans ----
 
-    public static Activity? StartOperation(OperationInfo operation, int? limit, int? offset)
+    /// <summary>
+    /// The span of one call of an operation, a child of the span the request is part of (a <c>ListAll…Async</c>
+    /// enumeration's, carried on the request) or else of the caller's current span.
+    /// </summary>
+    public static Activity? StartOperation(Http.MarketplaceRequest request)
     {
-        var activity = Source.StartActivity(operation.Name, ActivityKind.Internal);
+        var operation = request.Operation;
+        var activity = request.Parent is { } parent
+            ? Source.StartActivity(operation.Name, ActivityKind.Internal, parent.Context)
+            : Source.StartActivity(operation.Name, ActivityKind.Internal);
         if (activity is null) return null;
         if (activity.IsAllDataRequested)
         {
             activity.SetTag("marketplace.operation", operation.Name);
             activity.SetTag("url.template", operation.Template);
-            if (limit is { } l) activity.SetTag("marketplace.page.limit", l);
-            if (offset is { } o) activity.SetTag("marketplace.page.offset", o);
+            if (request.Limit is { } l) activity.SetTag("marketplace.page.limit", l);
+            if (request.Offset is { } o) activity.SetTag("marketplace.page.offset", o);
         }
         return activity;
     }
 
-    public static void PageReturned(Activity? activity, int? items, int? total)
+    /// <summary>Ends a call's span as answered; a page says how many items it holds and the total it reports.</summary>
+    public static void Answered(Activity activity, object response)
     {
-        if (activity is null) return;
-        if (activity.IsAllDataRequested)
+        if (activity.IsAllDataRequested && response is IListResponse page)
         {
-            if (items is { } count) activity.SetTag("marketplace.page.item_count", count);
-            if (total is { } t) activity.SetTag("marketplace.page.total", t);
+            if (page.ItemCount is { } count) activity.SetTag("marketplace.page.item_count", count);
+            if (page.Metadata?.Pagination?.Total is { } total) activity.SetTag("marketplace.page.total", total);
         }
         activity.SetStatus(ActivityStatusCode.Ok);
     }
@@ -176,7 +183,11 @@ internal static class MarketplaceDiagnostics
     public static Activity? StartAttempt(HttpRequestMessage request, OperationInfo? operation, int resendCount)
     {
         var method = request.Method.Method;
-        var activity = Source.StartActivity(operation is null ? method : method + " " + operation.Template, ActivityKind.Client);
+        var name = operation is null ? method : method + " " + operation.Template;
+        // The span the request belongs to rides on it (the operation's, or a stream's enumeration); else the current one.
+        var activity = Http.RequestState.Of(request)?.Parent is { } parent
+            ? Source.StartActivity(name, ActivityKind.Client, parent.Context)
+            : Source.StartActivity(name, ActivityKind.Client);
         if (activity is null) return null;
         if (activity.IsAllDataRequested)
         {
@@ -257,7 +268,7 @@ internal static class MarketplaceDiagnostics
     /// </summary>
     public static void Propagate(HttpRequestMessage request, Activity? activity)
     {
-        var context = activity ?? Activity.Current;
+        var context = activity ?? Http.RequestState.Of(request)?.Parent ?? Activity.Current;
         if (context is null || context.IdFormat != ActivityIdFormat.W3C || context.Id is null) return;
         request.Headers.Remove("traceparent");
         request.Headers.Remove("tracestate");

@@ -46,7 +46,7 @@ internal sealed class RedirectHandler : DelegatingHandler
             response.Dispose();
             var next = new HttpRequestMessage(status == 303 ? HttpMethod.Get : current.Method, target) { Version = current.Version };
             foreach (var header in current.Headers) next.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            if (StreamingRequest.IsStreaming(current)) StreamingRequest.Mark(next);
+            if (RequestState.Of(current) is { } carried) RequestState.Set(next, carried);
             if (!ReferenceEquals(current, request)) current.Dispose();
             current = next;
         }

@@ -4,41 +4,48 @@ using Marketplace.Client.Diagnostics;
 namespace Marketplace.Client.Http;
 
 /// <summary>
-/// What the handlers learn about a request beyond its method and URI, carried on the request itself: which operation sent
-/// it (for spans and metrics) and how many times it has been sent (OpenTelemetry's <c>http.request.resend_count</c>, across
-/// retries and the resend after a refreshed token).
+/// What the handlers learn about a request beyond its method and URI, carried on the request itself: the
+/// <see cref="MarketplaceRequest"/> it was made from (its operation, for spans and metrics; whether it is a stream) and
+/// how many times it has been sent (OpenTelemetry's <c>http.request.resend_count</c>, across retries, redirects and the
+/// resend after a refreshed token).
 /// </summary>
 internal static class RequestState
 {
 #if NET5_0_OR_GREATER
-    private static readonly HttpRequestOptionsKey<OperationInfo> OperationKey = new("Marketplace.Client.Operation");
+    private static readonly HttpRequestOptionsKey<MarketplaceRequest> RequestKey = new("Marketplace.Client.Request");
     private static readonly HttpRequestOptionsKey<int> SendsKey = new("Marketplace.Client.Sends");
 
-    public static void SetOperation(HttpRequestMessage request, OperationInfo operation) => request.Options.Set(OperationKey, operation);
+    public static void Set(HttpRequestMessage message, MarketplaceRequest request) => message.Options.Set(RequestKey, request);
 
-    public static OperationInfo? Operation(HttpRequestMessage request) => request.Options.TryGetValue(OperationKey, out var operation) ? operation : null;
+    /// <summary>The request <paramref name="message"/> was made from; <see langword="null"/> for one the client did not make.</summary>
+    public static MarketplaceRequest? Of(HttpRequestMessage message) => message.Options.TryGetValue(RequestKey, out var request) ? request : null;
 
-    /// <summary>Counts one more send of <paramref name="request"/>; returns how many times it was sent before.</summary>
-    public static int CountSend(HttpRequestMessage request)
+    /// <summary>Counts one more send of <paramref name="message"/>; returns how many times it was sent before.</summary>
+    public static int CountSend(HttpRequestMessage message)
     {
-        var before = request.Options.TryGetValue(SendsKey, out var sends) ? sends : 0;
-        request.Options.Set(SendsKey, before + 1);
+        var before = message.Options.TryGetValue(SendsKey, out var sends) ? sends : 0;
+        message.Options.Set(SendsKey, before + 1);
         return before;
     }
 #else
-    private const string OperationKey = "Marketplace.Client.Operation";
+    private const string RequestKey = "Marketplace.Client.Request";
     private const string SendsKey = "Marketplace.Client.Sends";
 
-    public static void SetOperation(HttpRequestMessage request, OperationInfo operation) => request.Properties[OperationKey] = operation;
+    public static void Set(HttpRequestMessage message, MarketplaceRequest request) => message.Properties[RequestKey] = request;
 
-    public static OperationInfo? Operation(HttpRequestMessage request) => request.Properties.TryGetValue(OperationKey, out var operation) ? operation as OperationInfo : null;
+    /// <summary>The request <paramref name="message"/> was made from; <see langword="null"/> for one the client did not make.</summary>
+    public static MarketplaceRequest? Of(HttpRequestMessage message) => message.Properties.TryGetValue(RequestKey, out var request) ? request as MarketplaceRequest : null;
 
-    /// <summary>Counts one more send of <paramref name="request"/>; returns how many times it was sent before.</summary>
-    public static int CountSend(HttpRequestMessage request)
+    /// <summary>Counts one more send of <paramref name="message"/>; returns how many times it was sent before.</summary>
+    public static int CountSend(HttpRequestMessage message)
     {
-        var before = request.Properties.TryGetValue(SendsKey, out var sends) && sends is int count ? count : 0;
-        request.Properties[SendsKey] = before + 1;
+        var before = message.Properties.TryGetValue(SendsKey, out var sends) && sends is int count ? count : 0;
+        message.Properties[SendsKey] = before + 1;
         return before;
     }
 #endif
+
+    public static OperationInfo? Operation(HttpRequestMessage message) => Of(message)?.Operation;
+
+    public static bool IsStreaming(HttpRequestMessage message) => Of(message)?.IsStreaming == true;
 }

@@ -135,7 +135,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
         var response = await base.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
         NoteThrottling(response);
         // A stream is read by its consumer as it arrives, outside the attempt (and its timeout).
-        if (StreamingRequest.IsStreaming(request) && response.IsSuccessStatusCode)
+        if (RequestState.IsStreaming(request) && response.IsSuccessStatusCode)
         {
             LogAttempt(_logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode,
                 (long)((Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency), attempt, null);
@@ -300,10 +300,14 @@ internal sealed class ResilienceHandler : DelegatingHandler
 #if NET6_0_OR_GREATER
     private static TimeSpan Jitter(TimeSpan wait) => TimeSpan.FromTicks((long)(Math.Min(wait.Ticks / 10, TimeSpan.TicksPerSecond) * Random.Shared.NextDouble()));
 #else
-    [ThreadStatic] private static Random? _random;
+    private static readonly Random SharedRandom = new(Guid.NewGuid().GetHashCode());
 
-    private static TimeSpan Jitter(TimeSpan wait) =>
-        TimeSpan.FromTicks((long)(Math.Min(wait.Ticks / 10, TimeSpan.TicksPerSecond) * (_random ??= new Random(Guid.NewGuid().GetHashCode())).NextDouble()));
+    private static TimeSpan Jitter(TimeSpan wait)
+    {
+        double fraction;
+        lock (SharedRandom) fraction = SharedRandom.NextDouble();
+        return TimeSpan.FromTicks((long)(Math.Min(wait.Ticks / 10, TimeSpan.TicksPerSecond) * fraction));
+    }
 #endif
 
     private static Exception Rethrow(Exception exception)

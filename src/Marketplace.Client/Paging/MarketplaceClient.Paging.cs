@@ -1,7 +1,6 @@
 using System;
 using System.Threading;
-using System.Threading.Tasks;
-using Marketplace.Client.Query;
+using Marketplace.Client.Http;
 
 namespace Marketplace.Client;
 
@@ -13,18 +12,12 @@ public partial class MarketplaceClient
     private int _prefetchPages = MarketplaceClientOptions.DefaultPrefetchPages;
     private long _maxItemsWithoutTotal = MarketplaceClientOptions.DefaultMaxItemsWithoutTotal;
 
-    // Runs one generated call with `query` in its query string (see MarketplaceRestClient.PrepareRequest). Async, so the
-    // AsyncLocal is restored when the call ends and never leaks into the caller's next call.
-    private static async Task<T> WithQueryAsync<T>(RqlQuery? query, Func<Task<T>> call)
-    {
-        MarketplaceRestClient.PendingQuery.Value = query;
-        return await call().ConfigureAwait(false);
-    }
-
-    // One page fetcher per collection; paging, prefetch and the contract checks are MarketplacePageable's.
-    private MarketplacePageable<T> Pageable<T>(
-        MarketplacePageable<T>.PageFetcher fetch, Func<T, string?> identity, string name, string operation, CancellationToken cancellationToken) =>
-        new(fetch, identity, _pageSize, _prefetchPages, _maxItemsWithoutTotal, name, operation, cancellationToken);
+    // The collection `request` (its path and query, without paging) lists; each page is that request with its limit and
+    // offset, sent by SendAsync itself (paging, prefetch and the contract checks are MarketplacePageable's).
+    private MarketplacePageable<TItem> Pageable<TResponse, TItem>(
+        MarketplaceRequest request, Func<TItem, string?> identity, string name, CancellationToken cancellationToken)
+        where TResponse : class, IListResponse<TItem> =>
+        new(SendAsync<TResponse, IListResponse<TItem>>, request, identity, _pageSize, _prefetchPages, _maxItemsWithoutTotal, name, cancellationToken);
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using Marketplace.Client.Diagnostics;
+using Marketplace.Client.Http;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -24,9 +25,12 @@ namespace Marketplace.Client;
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
 {
-    internal delegate Task<IListResponse<T>> PageFetcher(int limit, int offset, CancellationToken cancellationToken);
+    // Sends one page request (the collection's request with its limit and offset) and reads the page.
+    internal delegate Task<IListResponse<T>> PageFetcher(MarketplaceRequest page, CancellationToken cancellationToken);
 
     private readonly PageFetcher _fetch;
+    // The collection's request, without paging; null for a pageable made from given pages.
+    private readonly MarketplaceRequest? _request;
     // Set for a pageable made from given pages (FromPages), which requests nothing and checks nothing.
     private readonly IEnumerable<MarketplacePage<T>>? _givenPages;
     private readonly Func<T, string?> _identity;
@@ -35,14 +39,13 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     private readonly long _maxItemsWithoutTotal;
     private readonly CancellationToken _cancellationToken;
     private readonly string _name;
-    private readonly string _operation;
 
     internal MarketplacePageable(
-        PageFetcher fetch, Func<T, string?> identity, int pageSize, int prefetchPages, long maxItemsWithoutTotal, string name, string operation, CancellationToken cancellationToken)
+        PageFetcher fetch, MarketplaceRequest? request, Func<T, string?> identity, int pageSize, int prefetchPages, long maxItemsWithoutTotal, string name, CancellationToken cancellationToken)
     {
         _name = name;
-        _operation = operation;
         _fetch = fetch;
+        _request = request;
         _identity = identity;
         _pageSize = pageSize;
         _prefetchPages = prefetchPages;
@@ -51,7 +54,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     }
 
     private MarketplacePageable(IEnumerable<MarketplacePage<T>> pages)
-        : this(static (_, _, _) => throw new InvalidOperationException("A pageable made from pages requests nothing."), static _ => null, MarketplaceClientOptions.MaxPageSize, 1, long.MaxValue, "", "", CancellationToken.None)
+        : this(static (_, _) => throw new InvalidOperationException("A pageable made from pages requests nothing."), null, static _ => null, MarketplaceClientOptions.MaxPageSize, 1, long.MaxValue, "", CancellationToken.None)
     {
         _givenPages = pages;
     }
@@ -101,13 +104,13 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     /// <param name="cancellationToken">Stops the enumeration (with the token given to the list method, whichever fires first).</param>
     public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
-        await foreach (var page in AsPages(cancellationToken).ConfigureAwait(false))
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
+        await foreach (var page in Pages(linked.Token).ConfigureAwait(false))
         {
             foreach (var item in page.Items)
             {
                 // A cancelled enumeration stops at the next item, not at the end of the page.
-                _cancellationToken.ThrowIfCancellationRequested();
-                cancellationToken.ThrowIfCancellationRequested();
+                linked.Token.ThrowIfCancellationRequested();
                 yield return item;
             }
         }
@@ -124,20 +127,29 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     public async IAsyncEnumerable<MarketplacePage<T>> AsPages([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
-        var token = linked.Token;
-        if (_givenPages is not null)
-        {
-            foreach (var given in _givenPages)
-            {
-                token.ThrowIfCancellationRequested();
-                yield return given ?? throw new InvalidOperationException($"The pages given to {nameof(MarketplacePageable<T>)}.{nameof(FromPages)} hold a null page.");
-            }
-            yield break;
-        }
-        // One span for the whole enumeration, holding its page calls; it ends when the enumeration does, however it ends.
-        var span = MarketplaceDiagnostics.StartEnumeration(_name, _operation, "paged");
-        await foreach (var page in TracedEnumeration.RunAsync(span, PagesCore(span, token), _operation, "paged", static p => (p.Items.Count, p.Total), token).ConfigureAwait(false))
+        await foreach (var page in Pages(linked.Token).ConfigureAwait(false))
             yield return page;
+    }
+
+    // The pages, as given, or fetched: straight from the server when nobody listens, otherwise under one span for the whole
+    // enumeration that holds its page calls and ends when the enumeration does, however it ends. Called when enumeration starts.
+    private IAsyncEnumerable<MarketplacePage<T>> Pages(CancellationToken token)
+    {
+        if (_givenPages is not null) return GivenPages(_givenPages, token);
+        if (!MarketplaceDiagnostics.IsEnumerationObserved) return PagesCore(null, token);
+        var operation = _request!.Operation.Name;
+        var span = MarketplaceDiagnostics.StartEnumeration(_name, operation, "paged");
+        return TracedEnumeration.RunAsync(span, PagesCore(span, token), operation, "paged", static p => (p.Items.Count, p.Total), token);
+    }
+
+    private static async IAsyncEnumerable<MarketplacePage<T>> GivenPages(IEnumerable<MarketplacePage<T>> pages, [EnumeratorCancellation] CancellationToken token)
+    {
+        foreach (var given in pages)
+        {
+            token.ThrowIfCancellationRequested();
+            yield return given ?? throw new InvalidOperationException($"The pages given to {nameof(MarketplacePageable<T>)}.{nameof(FromPages)} hold a null page.");
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     private async IAsyncEnumerable<MarketplacePage<T>> PagesCore(Activity? span, [EnumeratorCancellation] CancellationToken token)
@@ -217,22 +229,10 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
         }
     }
 
-    // Starts a page request as a child of the enumeration's span: an async iterator does not keep Activity.Current between
-    // the items it hands out, so the span is made current just while the request starts (its async flow keeps it).
-    private Task<IListResponse<T>> Fetch(Activity? span, int offset, CancellationToken token)
-    {
-        if (span is null) return _fetch(_pageSize, offset, token);
-        var previous = Activity.Current;
-        Activity.Current = span;
-        try
-        {
-            return _fetch(_pageSize, offset, token);
-        }
-        finally
-        {
-            Activity.Current = previous;
-        }
-    }
+    // A page request, as a child of the enumeration's span: the span rides on the request (an async iterator does not keep
+    // Activity.Current between the items it hands out, and nothing here swaps it).
+    private Task<IListResponse<T>> Fetch(Activity? span, int offset, CancellationToken token) =>
+        _fetch(_request!.WithPage(_pageSize, offset).Within(span), token);
 
     // Cancels the requests ahead and waits for them to end, so none outlives the enumeration or fails unobserved.
     private static async Task StopAsync(Queue<(int Offset, Task<IListResponse<T>> Response)> ahead, CancellationTokenSource prefetching)
@@ -267,7 +267,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
             foreach (var first in _givenPages) return first?.Total;
             return null;
         }
-        var response = await _fetch(0, 0, linked.Token).ConfigureAwait(false);
+        var response = await _fetch(_request!.WithPage(0, 0), linked.Token).ConfigureAwait(false);
         return response.Metadata?.Pagination?.Total;
     }
 

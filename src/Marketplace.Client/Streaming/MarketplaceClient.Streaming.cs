@@ -30,60 +30,44 @@ public partial class MarketplaceClient
     private const int ProgressEvery = 100;
     private const int MaxErrorBodyChars = 64 * 1024;
 
+    // `request` is the list operation's, with its query; the stream is that request in streaming mode.
     private IAsyncEnumerable<T> StreamAsync<T>(
-        OperationInfo operation,
+        MarketplaceRequest request,
         string name,
-        string path,
-        RqlQuery? query,
         MarketplaceStreamOptions? options,
         Func<T, bool> isDeleted,
         CancellationToken cancellationToken)
     {
         // One span for the stream (started when enumeration starts), holding its request; it ends with the enumeration.
         // Nobody listening: the records go straight out, without the two layers that would observe them.
-        if (!MarketplaceDiagnostics.IsEnumerationObserved) return StreamCoreAsync(operation, path, query, options, isDeleted, null, cancellationToken);
+        if (!MarketplaceDiagnostics.IsEnumerationObserved) return StreamCoreAsync(request, options, isDeleted, null, cancellationToken);
         return Traced(cancellationToken);
 
         async IAsyncEnumerable<T> Traced([EnumeratorCancellation] CancellationToken token)
         {
-            var span = MarketplaceDiagnostics.StartEnumeration(name, operation.Name, "streamed");
-            await foreach (var record in TracedEnumeration.RunAsync(span, StreamCoreAsync(operation, path, query, options, isDeleted, span, token), operation.Name, "streamed", static _ => (1, null), token).ConfigureAwait(false))
+            var operation = request.Operation.Name;
+            var span = MarketplaceDiagnostics.StartEnumeration(name, operation, "streamed");
+            await foreach (var record in TracedEnumeration.RunAsync(span, StreamCoreAsync(request, options, isDeleted, span, token), operation, "streamed", static _ => (1, null), token).ConfigureAwait(false))
                 yield return record;
         }
     }
 
     private async IAsyncEnumerable<T> StreamCoreAsync<T>(
-        OperationInfo info,
-        string path,
-        RqlQuery? query,
+        MarketplaceRequest list,
         MarketplaceStreamOptions? options,
         Func<T, bool> isDeleted,
         Activity? span,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var operation = info.Name;
+        var operation = list.Operation.Name;
         options ??= new MarketplaceStreamOptions();
-        using var request = new HttpRequestMessage(HttpMethod.Get, StreamUri(path, query, options));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonLines));
-        request.Headers.TryAddWithoutValidation("MPT-Streaming", "true");
-        StreamingRequest.Mark(request);
-        RequestState.SetOperation(request, info);
+        // The request's attempts are children of the stream's span, which rides on the request.
+        using var request = list.WithPage(options.Limit, options.Offset).AsStream().Within(span).ToHttpRequestMessage();
 
         // Retries (ResilienceHandler) happen here, before the first record; after it, a failure surfaces with the count.
-        // The request starts as a child of the stream's span (an async iterator does not keep Activity.Current for us).
-        Task<HttpResponseMessage> sending;
-        var previous = Activity.Current;
-        if (span is not null) Activity.Current = span;
-        try
-        {
-            sending = _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        finally
-        {
-            if (span is not null) Activity.Current = previous;
-        }
+        var sending = _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         using var response = await sending.ConfigureAwait(false);
-        var headers = Headers(response);
+        var headers = HeadersOf(response);
         if (!response.IsSuccessStatusCode) throw await RefusedAsync(operation, response, headers, cancellationToken).ConfigureAwait(false);
 
         var declared = CheckStreamHeaders(operation, response, headers);
@@ -220,15 +204,6 @@ public partial class MarketplaceClient
         return batch;
     }
 
-    private static string StreamUri(string path, RqlQuery? query, MarketplaceStreamOptions options)
-    {
-        var parameters = new List<string>(3);
-        if (options.Limit is { } limit) parameters.Add("limit=" + limit.ToString(CultureInfo.InvariantCulture));
-        if (options.Offset is { } offset) parameters.Add("offset=" + offset.ToString(CultureInfo.InvariantCulture));
-        if (query?.ToQueryString() is { Length: > 0 } rql) parameters.Add(rql);
-        return parameters.Count == 0 ? path : path + "?" + string.Join("&", parameters);
-    }
-
     // The response must be a stream in the format asked for, with a count to check completeness against.
     private static long CheckStreamHeaders(string operation, HttpResponseMessage response, IReadOnlyDictionary<string, IEnumerable<string>> headers)
     {
@@ -326,14 +301,6 @@ public partial class MarketplaceClient
             if (c is not (' ' or '\t' or '\r' or '\n')) return false;
         }
         return true;
-    }
-
-    private static Dictionary<string, IEnumerable<string>> Headers(HttpResponseMessage response)
-    {
-        var headers = new Dictionary<string, IEnumerable<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in response.Headers) headers[header.Key] = header.Value;
-        foreach (var header in response.Content.Headers) headers[header.Key] = header.Value;
-        return headers;
     }
 
     private static readonly Lazy<JsonSerializerSettings> StreamSerializerSettings = new(() => Serialization.MarketplaceJson.CreateSettings());

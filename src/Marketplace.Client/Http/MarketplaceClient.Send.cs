@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Marketplace.Client.Diagnostics;
+using Marketplace.Client.Http;
+using Marketplace.Client.Serialization;
+using Newtonsoft.Json;
+
+namespace Marketplace.Client;
+
+// Hand-written half of MarketplaceClient for sending: every generated operation builds its MarketplaceRequest and comes
+// here, one method from request to model. The handlers below it (Http/) do retries, auth, buffering and redirects; this
+// adds the operation's span (when anyone listens) and turns the response into the model or a MarketplaceApiException.
+public partial class MarketplaceClient
+{
+    private static readonly Lazy<JsonSerializerSettings> ResponseSettings = new(() =>
+    {
+        var settings = new JsonSerializerSettings();
+        MarketplaceJson.Configure(settings);
+        return settings;
+    });
+
+    // TResult is what the caller holds the response as: the response type itself, or IListResponse<TItem> for a pageable
+    // (which then takes this method as its page fetcher, with no adapter in between).
+    private async Task<TResult> SendAsync<TResponse, TResult>(MarketplaceRequest request, CancellationToken cancellationToken)
+        where TResponse : class, TResult
+    {
+        using var activity = MarketplaceDiagnostics.IsEnabled ? MarketplaceDiagnostics.StartOperation(request) : null;
+        try
+        {
+            using var message = (activity is null ? request : request.Within(activity)).ToHttpRequestMessage();
+            using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var result = await ReadAsync<TResponse>(response, cancellationToken).ConfigureAwait(false);
+            if (activity is not null) MarketplaceDiagnostics.Answered(activity, result);
+            return result;
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            MarketplaceDiagnostics.Failed(activity, ex, cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>Reads a response as <typeparamref name="T"/>, or throws what the status or the body says went wrong.</summary>
+    internal static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+        where T : class
+    {
+        var status = (int)response.StatusCode;
+        var headers = HeadersOf(response);
+        if (status is < 200 or > 299)
+        {
+            var body = response.Content is null ? null : await ReadStringAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            throw new MarketplaceApiException("The HTTP status code of the response was not expected (" + status + ").", status, body, headers, null);
+        }
+
+        T? model;
+        try
+        {
+            if (response.Content is null) model = null;
+            else
+            {
+#if NET5_0_OR_GREATER
+                using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+#else
+                using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+#endif
+                using var text = new StreamReader(stream);
+                using var json = new MarketplaceJsonReader(text);
+                model = JsonSerializer.Create(ResponseSettings.Value).Deserialize<T>(json);
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new MarketplaceApiException("Could not deserialize the response body stream as " + typeof(T).FullName + ".", status, string.Empty, headers, ex);
+        }
+        return model ?? throw new MarketplaceApiException("Response was null which was not expected.", status, string.Empty, headers, null);
+    }
+
+    private static Task<string> ReadStringAsync(HttpContent content, CancellationToken cancellationToken) =>
+#if NET5_0_OR_GREATER
+        content.ReadAsStringAsync(cancellationToken);
+#else
+        content.ReadAsStringAsync();
+#endif
+
+    internal static Dictionary<string, IEnumerable<string>> HeadersOf(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, IEnumerable<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in response.Headers) headers[header.Key] = header.Value;
+        if (response.Content is not null)
+        {
+            foreach (var header in response.Content.Headers) headers[header.Key] = header.Value;
+        }
+        return headers;
+    }
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http;
+using System.Text;
+using Marketplace.Client.Diagnostics;
+using Marketplace.Client.Query;
+
+namespace Marketplace.Client.Http;
+
+/// <summary>
+/// One request as the client means it, from the public method to the wire: the operation it belongs to, its method and
+/// path, its query parameters, its RQL query, its paging or streaming mode and the span it is part of. The generated
+/// methods build it; <see cref="ToHttpRequestMessage"/> is the one place a URI is made from it, for pages, single calls
+/// and streams alike; the handlers read it back from the <see cref="HttpRequestMessage"/> it rides on
+/// (<see cref="RequestState"/>). Nothing about a request travels beside it (no ambient or static state), so a call made
+/// while another is in flight, from a token provider, say, is exactly the call it was written as.
+/// </summary>
+/// <remarks>Immutable: a <c>ListAll…Async</c> keeps one as the template of its pages and derives each page from it.</remarks>
+internal sealed class MarketplaceRequest
+{
+    private static readonly KeyValuePair<string, string>[] NoParameters = Array.Empty<KeyValuePair<string, string>>();
+
+    private readonly KeyValuePair<string, string>[] _parameters;
+
+    /// <param name="operation">The operation (name and path template, for spans and metrics).</param>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="path">The path relative to the base URI, its segments already escaped.</param>
+    public MarketplaceRequest(OperationInfo operation, HttpMethod method, string path)
+        : this(operation, method, path, NoParameters, null, null, null, false, null)
+    {
+    }
+
+    private MarketplaceRequest(
+        OperationInfo operation, HttpMethod method, string path, KeyValuePair<string, string>[] parameters,
+        RqlQuery? query, int? limit, int? offset, bool streaming, Activity? parent)
+    {
+        Operation = operation;
+        Method = method;
+        Path = path;
+        _parameters = parameters;
+        Query = query;
+        Limit = limit;
+        Offset = offset;
+        IsStreaming = streaming;
+        Parent = parent;
+    }
+
+    public OperationInfo Operation { get; }
+
+    public HttpMethod Method { get; }
+
+    /// <summary>The path relative to the base URI, segments escaped, e.g. <c>public/v1/integration/extensions/EXT-1/instances</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>The RQL query (filter, order, select), written raw into the query string; <see langword="null"/> for none.</summary>
+    public RqlQuery? Query { get; }
+
+    public int? Limit { get; }
+
+    public int? Offset { get; }
+
+    /// <summary>
+    /// A streamed response (one record per line, read as it arrives): the pipeline must not buffer it within the attempt,
+    /// and its retries end when the headers arrive.
+    /// </summary>
+    public bool IsStreaming { get; }
+
+    /// <summary>The span this request is part of (a <c>ListAll…Async</c> or <c>StreamAll…Async</c> enumeration), or <see langword="null"/>.</summary>
+    public Activity? Parent { get; }
+
+    /// <summary>The query parameters the operation declares, in order, values as sent (before escaping).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Parameters => _parameters;
+
+    /// <summary>Adds a query parameter the operation declares; a <see langword="null"/> value is left out, as the platform expects.</summary>
+    public MarketplaceRequest WithParameter(string name, object? value)
+    {
+        if (value is null) return this;
+        var parameters = new KeyValuePair<string, string>[_parameters.Length + 1];
+        _parameters.CopyTo(parameters, 0);
+        parameters[_parameters.Length] = new KeyValuePair<string, string>(name, Format(value));
+        return new MarketplaceRequest(Operation, Method, Path, parameters, Query, Limit, Offset, IsStreaming, Parent);
+    }
+
+    public MarketplaceRequest WithQuery(RqlQuery? query) =>
+        new(Operation, Method, Path, _parameters, query, Limit, Offset, IsStreaming, Parent);
+
+    public MarketplaceRequest WithPage(int? limit, int? offset) =>
+        new(Operation, Method, Path, _parameters, Query, limit, offset, IsStreaming, Parent);
+
+    public MarketplaceRequest AsStream() =>
+        new(Operation, Method, Path, _parameters, Query, Limit, Offset, true, Parent);
+
+    public MarketplaceRequest Within(Activity? parent) =>
+        new(Operation, Method, Path, _parameters, Query, Limit, Offset, IsStreaming, parent);
+
+    /// <summary>
+    /// The URI relative to the base address: the path, then <c>limit</c> and <c>offset</c>, the declared parameters (escaped)
+    /// and the RQL query as <see cref="RqlQuery.ToQueryString"/> wrote it (RQL is not a <c>name=value</c> pair).
+    /// </summary>
+    public string RelativeUri()
+    {
+        var rql = Query?.ToQueryString();
+        if (Limit is null && Offset is null && _parameters.Length == 0 && string.IsNullOrEmpty(rql)) return Path;
+        var uri = new StringBuilder(Path.Length + 64).Append(Path);
+        var separator = '?';
+        if (Limit is { } limit) Append(uri, ref separator, "limit", limit.ToString(CultureInfo.InvariantCulture));
+        if (Offset is { } offset) Append(uri, ref separator, "offset", offset.ToString(CultureInfo.InvariantCulture));
+        foreach (var parameter in _parameters) Append(uri, ref separator, parameter.Key, parameter.Value);
+        if (!string.IsNullOrEmpty(rql)) uri.Append(separator).Append(rql);
+        return uri.ToString();
+    }
+
+    /// <summary>The HTTP request for one send of this request, carrying this request for the handlers.</summary>
+    public HttpRequestMessage ToHttpRequestMessage()
+    {
+        var message = new HttpRequestMessage(Method, new Uri(RelativeUri(), UriKind.Relative));
+        message.Headers.Accept.ParseAdd(IsStreaming ? MarketplaceClient.JsonLinesMediaType : "application/json");
+        if (IsStreaming) message.Headers.TryAddWithoutValidation("MPT-Streaming", "true");
+        RequestState.Set(message, this);
+        return message;
+    }
+
+    /// <summary>A path parameter as one escaped path segment (values formatted as in the query string).</summary>
+    public static string Segment(object value) => Uri.EscapeDataString(Format(value));
+
+    private static void Append(StringBuilder uri, ref char separator, string name, string value)
+    {
+        uri.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+        separator = '&';
+    }
+
+    // As the query string spells values: invariant numbers, lower-case booleans, ISO 8601 instants, enums by their wire value.
+    private static string Format(object value) => value switch
+    {
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        DateTimeOffset instant => instant.ToString("o", CultureInfo.InvariantCulture),
+        DateTime time => time.ToString("o", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+}
