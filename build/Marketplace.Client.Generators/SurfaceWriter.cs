@@ -18,6 +18,8 @@ internal static class SurfaceWriter
         var client = new StringBuilder();
         var contract = new StringBuilder();
         var envelopes = new StringBuilder();
+        // Several list operations may return the same envelope type: its interfaces are declared once.
+        var enveloped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var operation in operations)
         {
             // The operation's name and path template, for its spans and metrics (Diagnostics/), and for the seeding methods
@@ -32,11 +34,12 @@ internal static class SurfaceWriter
                 WriteListAll(client, contract, operation, list);
                 if (operation.Path.Length > 0 && operation.Parameters.All(p => p.IsPathSegment || p.IsCancellationToken || p.Name is "limit" or "offset"))
                     WriteStreamAll(client, contract, operation, list);
-                envelopes.Append("    partial class ").Append(list.ResponseType.Substring(list.ResponseType.LastIndexOf('.') + 1))
-                    .Append(" : global::Marketplace.Client.IListResponse<").Append(list.ItemType).AppendLine(">")
-                    .AppendLine("    {")
-                    .AppendLine("        int? global::Marketplace.Client.IListResponse.ItemCount => Data?.Count;")
-                    .AppendLine("    }").AppendLine();
+                if (enveloped.Add(list.ResponseType))
+                    envelopes.Append("    partial class ").Append(list.ResponseType.Substring(list.ResponseType.LastIndexOf('.') + 1))
+                        .Append(" : global::Marketplace.Client.IListResponse<").Append(list.ItemType).AppendLine(">")
+                        .AppendLine("    {")
+                        .AppendLine("        int? global::Marketplace.Client.IListResponse.ItemCount => Data?.Count;")
+                        .AppendLine("    }").AppendLine();
             }
         }
 
