@@ -24,8 +24,11 @@ public partial class MarketplaceClient : IDisposable
     /// <summary>
     /// Creates a client over <paramref name="httpClient"/>, which you own and configure: its
     /// <see cref="HttpClient.BaseAddress"/> (e.g. <c>https://api.platform.softwareone.com/</c>), its
-    /// <c>Authorization</c> header and its handlers. None of the options pipeline (token, retries, timeouts,
-    /// logging) applies; disposing the client leaves <paramref name="httpClient"/> alone.
+    /// <c>Authorization</c> header and its handlers. The client's pipeline is <b>not</b> in it: no token, retries,
+    /// attempt timeouts, size cap, tracing of attempts, logging or redirect checks; only what
+    /// <paramref name="httpClient"/>'s own handlers do. To keep the pipeline over a handler of your own (a proxy, a test
+    /// transport), set <see cref="MarketplaceClientOptions.Transport"/> and use the options constructor instead.
+    /// Disposing the client leaves <paramref name="httpClient"/> alone.
     /// </summary>
     /// <param name="httpClient">The HTTP client to send requests with.</param>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
@@ -62,7 +65,7 @@ public partial class MarketplaceClient : IDisposable
     private static HttpClient CreateHttpClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory)
     {
         MarketplaceHttp.Validate(options);
-        var http = new HttpClient(MarketplaceHttp.CreatePipeline(options, loggerFactory, MarketplaceHttp.CreatePrimaryHandler()), disposeHandler: true);
+        var http = new HttpClient(MarketplaceHttp.CreatePipeline(options, loggerFactory), disposeHandler: true);
         MarketplaceHttp.Configure(http, options);
         return http;
     }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Net.Http;
 
 namespace Marketplace.Client;
 
@@ -100,8 +102,62 @@ public sealed class MarketplaceClientOptions
     /// <summary>How GET requests are retried on transient failures.</summary>
     public MarketplaceRetryOptions Retry { get; set; } = new();
 
+    /// <summary>
+    /// The handler at the bottom of the client's pipeline, the one that sends requests: a proxy's handler, a test's
+    /// in-memory one, a <c>SocketsHttpHandler</c> set up your way. Every handler of the client (token, retries,
+    /// tracing, logging, buffering, redirects) runs above it. You own it: disposing the client leaves it alone, so one
+    /// can serve several clients. Keep its automatic redirects off (the client follows redirects itself, and only to the
+    /// same origin, since the request carries the token). Default: <see langword="null"/>, a pooled handler of the
+    /// client's own (connections recycled every 5 minutes, gzip, deflate and brotli accepted).
+    /// </summary>
+    public HttpMessageHandler? Transport { get; set; }
+
+    /// <summary>
+    /// The clock that every wait and timeout of the pipeline reads: back-off and <c>Retry-After</c> waits, the
+    /// attempt timeout, and the deadline that decides whether a wait still fits. A test passes a fake one
+    /// (<c>FakeTimeProvider</c>) and moves time instead of waiting it out. Default: <see cref="System.TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal List<(Func<DelegatingHandler> Create, MarketplaceHandlerPosition Position)> Handlers { get; } = new();
+
+    /// <summary>
+    /// Adds a handler of your own to the client's pipeline: <see cref="MarketplaceHandlerPosition.PerCall"/> runs once per
+    /// call, above the retries (it sees the request once and the final response); <see cref="MarketplaceHandlerPosition.PerRetry"/>
+    /// runs for every attempt, inside its span and log line, and sees each attempt's response with its body already read.
+    /// Handlers of the same position run in the order they were added.
+    /// </summary>
+    /// <param name="create">
+    /// Makes a new instance of the handler. A factory rather than an instance because a <see cref="DelegatingHandler"/>
+    /// belongs to one pipeline, and <c>AddMarketplaceClient</c> builds a new pipeline whenever <c>IHttpClientFactory</c>
+    /// recycles its handlers.
+    /// </param>
+    /// <param name="position">Where in the pipeline it runs.</param>
+    /// <returns>These options, to chain calls.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="create"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="position"/> is not a defined position.</exception>
+    public MarketplaceClientOptions AddHandler(Func<DelegatingHandler> create, MarketplaceHandlerPosition position)
+    {
+        if (create is null) throw new ArgumentNullException(nameof(create));
+        if (position is not (MarketplaceHandlerPosition.PerCall or MarketplaceHandlerPosition.PerRetry))
+            throw new ArgumentOutOfRangeException(nameof(position), position, "PerCall or PerRetry.");
+        Handlers.Add((create, position));
+        return this;
+    }
+
     /// <summary>Shows the settings, with the token masked.</summary>
     public override string ToString() =>
         $"BaseUri={BaseUri}, Token={(string.IsNullOrEmpty(Token) ? "(none)" : "***")}, TokenProvider={(TokenProvider is null ? "(none)" : TokenProvider.GetType().Name)}, PageSize={PageSize}, PrefetchPages={PrefetchPages}, " +
-        $"AttemptTimeout={AttemptTimeout}, Timeout={Timeout}, Retry=({Retry})";
+        $"AttemptTimeout={AttemptTimeout}, Timeout={Timeout}, Retry=({Retry})" +
+        (Transport is null ? "" : $", Transport={Transport.GetType().Name}") + (Handlers.Count == 0 ? "" : $", Handlers={Handlers.Count}");
+}
+
+/// <summary>Where a handler added with <see cref="MarketplaceClientOptions.AddHandler"/> runs in the client's pipeline.</summary>
+public enum MarketplaceHandlerPosition
+{
+    /// <summary>Once per call, above the retries: it sees the request once and the response the caller gets.</summary>
+    PerCall,
+
+    /// <summary>Once per attempt, below the retries: it sees every attempt, inside the attempt's span and log line.</summary>
+    PerRetry,
 }

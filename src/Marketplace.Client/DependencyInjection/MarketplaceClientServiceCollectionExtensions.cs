@@ -26,7 +26,11 @@ public static class MarketplaceClientServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options in code; optional.</param>
-    /// <returns>The HTTP client builder, to add handlers of your own.</returns>
+    /// <returns>
+    /// The HTTP client builder. Handlers added to it with <c>AddHttpMessageHandler</c> run below all of the client's
+    /// (after redirects, once per request sent); for a handler per call or per attempt use
+    /// <see cref="MarketplaceClientOptions.AddHandler"/>, and for the bottom of the pipeline <see cref="MarketplaceClientOptions.Transport"/>.
+    /// </returns>
     /// <remarks>
     /// Calling it again (a library and the application both do, say) only adds <paramref name="configure"/>: the
     /// pipeline is registered once, so retries and timeouts never nest. Invalid options (no token, a non-https base URI)
@@ -44,9 +48,9 @@ public static class MarketplaceClientServiceCollectionExtensions
 
         var builder = services.AddHttpClient(HttpClientName)
             .ConfigureHttpClient((provider, http) => MarketplaceHttp.Configure(http, ValidOptions(provider)))
-            // The same primary handler as the options constructor's: without it the factory's default would not
-            // decompress gzip or deflate responses.
-            .ConfigurePrimaryHttpMessageHandler(MarketplaceHttp.CreatePrimaryHandler)
+            // The same bottom of the pipeline as the options constructor's (the options' Transport, or a handler that
+            // decompresses and does not follow redirects): the factory's default would do neither.
+            .ConfigurePrimaryHttpMessageHandler(provider => MarketplaceHttp.CreateTransport(ValidOptions(provider)))
             .ConfigureAdditionalHttpMessageHandlers((handlers, provider) =>
             {
                 var monitor = provider.GetRequiredService<IOptionsMonitor<MarketplaceClientOptions>>();

@@ -71,7 +71,7 @@ internal sealed class BearerTokenHandler : DelegatingHandler
             {
                 RedactHeaders(response.Content.Headers, redact);
                 // Only an error's body becomes text the client shows (problem details, an excerpt); a success is parsed.
-                // The body is already in memory (ResilienceHandler loads it within its attempt).
+                // The body is already in memory (BufferingHandler loads it within its attempt).
                 if (!response.IsSuccessStatusCode) await RedactBodyAsync(response, redact).ConfigureAwait(false);
             }
             return response;

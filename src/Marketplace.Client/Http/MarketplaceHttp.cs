@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Client.Http;
@@ -47,36 +50,88 @@ internal static class MarketplaceHttp
         }
     }
 
-    /// <summary>The handlers, outermost first: authentication and user agent (once per call), retries and per-attempt logging, redirects.</summary>
+    /// <summary>
+    /// The client's handlers, outermost first: the one list of the pipeline, for the options constructor and for
+    /// <c>AddMarketplaceClient</c>. Why this order:
+    /// <list type="number">
+    /// <item><see cref="BearerTokenHandler"/>: once per call, so a token is fetched once and masked out of the final
+    /// response; its resend after a 401 with a refreshed token goes through the retries below like any call.</item>
+    /// <item>The caller's <see cref="MarketplaceHandlerPosition.PerCall"/> handlers: they see the call once.</item>
+    /// <item><see cref="RetryHandler"/>: everything below it runs once per attempt.</item>
+    /// <item><see cref="TracingHandler"/>: one span per attempt, so its duration and outcome cover all that follows.</item>
+    /// <item><see cref="LoggingHandler"/> (only with a logger): inside the attempt's span, so its lines carry its trace id.</item>
+    /// <item>The caller's <see cref="MarketplaceHandlerPosition.PerRetry"/> handlers: every attempt, traced and logged,
+    /// with bodies already read.</item>
+    /// <item><see cref="BufferingHandler"/>: the attempt timeout and the body read, so a failure while reading is this
+    /// attempt's failure (retried above), and the size cap applies before anything parses.</item>
+    /// <item><see cref="RedirectHandler"/>: last, so a followed redirect is part of the same attempt and the token never
+    /// leaves the origin.</item>
+    /// </list>
+    /// Below them: <see cref="MarketplaceClientOptions.Transport"/>, or <see cref="CreatePrimaryHandler"/>.
+    /// </summary>
     /// <param name="options">The settings.</param>
-    /// <param name="loggerFactory">Where to log, or <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where to log, or <see langword="null"/> (no logging handler).</param>
     /// <param name="token">Where each request's token comes from; <see langword="null"/>: the token in <paramref name="options"/>.</param>
     /// <param name="provider">Where each request's token provider comes from; <see langword="null"/>: the provider in <paramref name="options"/>.</param>
-    public static DelegatingHandler[] CreateHandlers(
+    public static List<DelegatingHandler> CreateHandlers(
         MarketplaceClientOptions options, ILoggerFactory? loggerFactory, Func<string?>? token = null, Func<IMarketplaceTokenProvider?>? provider = null)
     {
         var fixedToken = options.Token;
         var fixedProvider = options.TokenProvider;
-        return new DelegatingHandler[]
-        {
-            new BearerTokenHandler(token ?? (() => fixedToken), provider ?? (() => fixedProvider)),
-            new ResilienceHandler(options, loggerFactory?.CreateLogger(LoggerCategory)),
-            new RedirectHandler(),
-        };
+        var time = options.TimeProvider ?? TimeProvider.System;
+        var logger = loggerFactory?.CreateLogger(LoggerCategory);
+        var handlers = new List<DelegatingHandler> { new BearerTokenHandler(token ?? (() => fixedToken), provider ?? (() => fixedProvider)) };
+        AddOwn(handlers, options, MarketplaceHandlerPosition.PerCall);
+        handlers.Add(new RetryHandler(options, time, logger));
+        handlers.Add(new TracingHandler());
+        if (logger is not null) handlers.Add(new LoggingHandler(logger));
+        AddOwn(handlers, options, MarketplaceHandlerPosition.PerRetry);
+        handlers.Add(new BufferingHandler(options.AttemptTimeout, options.MaxResponseBytes, time));
+        handlers.Add(new RedirectHandler());
+        return handlers;
     }
 
-    /// <summary>The handlers of <see cref="CreateHandlers"/> chained in front of <paramref name="primary"/>.</summary>
-    public static HttpMessageHandler CreatePipeline(MarketplaceClientOptions options, ILoggerFactory? loggerFactory, HttpMessageHandler primary)
+    private static void AddOwn(List<DelegatingHandler> handlers, MarketplaceClientOptions options, MarketplaceHandlerPosition position)
     {
-        var inner = primary;
-        var handlers = CreateHandlers(options, loggerFactory);
-        for (var i = handlers.Length - 1; i >= 0; i--)
+        foreach (var (create, at) in options.Handlers)
         {
-            handlers[i].InnerHandler = inner;
-            inner = handlers[i];
+            if (at != position) continue;
+            var handler = create() ?? throw new InvalidOperationException($"A handler factory given to {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.AddHandler)} returned null.");
+            if (handler.InnerHandler is not null)
+                throw new InvalidOperationException(
+                    $"The handler {handler.GetType().Name} given to {nameof(MarketplaceClientOptions)}.{nameof(MarketplaceClientOptions.AddHandler)} already has an inner handler: " +
+                    "the factory must make a new handler each time.");
+            handlers.Add(handler);
         }
-        return inner;
     }
+
+    /// <summary>
+    /// The handlers of <see cref="CreateHandlers"/> chained in front of <see cref="MarketplaceClientOptions.Transport"/>
+    /// (left undisposed: the caller owns it) or a new <see cref="CreatePrimaryHandler"/> (disposed with the pipeline).
+    /// </summary>
+    public static HttpMessageHandler CreatePipeline(MarketplaceClientOptions options, ILoggerFactory? loggerFactory)
+    {
+        var handlers = CreateHandlers(options, loggerFactory);
+        var last = handlers[handlers.Count - 1];
+        if (options.Transport is { } transport)
+        {
+            last.InnerHandler = transport;
+            ((RedirectHandler)last).LeaveInnerHandlerUndisposed();
+        }
+        else
+        {
+            last.InnerHandler = CreatePrimaryHandler();
+        }
+        for (var i = handlers.Count - 2; i >= 0; i--) handlers[i].InnerHandler = handlers[i + 1];
+        return handlers[0];
+    }
+
+    /// <summary>
+    /// The bottom of an <c>IHttpClientFactory</c> pipeline: <see cref="MarketplaceClientOptions.Transport"/> behind a
+    /// handler that does not dispose it when the factory recycles the pipeline, or a new <see cref="CreatePrimaryHandler"/>.
+    /// </summary>
+    public static HttpMessageHandler CreateTransport(MarketplaceClientOptions options) =>
+        options.Transport is { } transport ? new CallerOwnedTransport(transport) : CreatePrimaryHandler();
 
     /// <summary>
     /// The handler that opens connections: pooled sockets recycled every 5 minutes (DNS changes are seen), compressed
@@ -95,5 +150,17 @@ internal static class MarketplaceHttp
         var baseUri = options.BaseUri.AbsoluteUri;
         http.BaseAddress = new Uri(baseUri[baseUri.Length - 1] == '/' ? baseUri : baseUri + "/");
         http.Timeout = options.Timeout;
+    }
+
+    // The caller's transport under a pipeline that IHttpClientFactory disposes when it recycles handlers: an invoker that
+    // does not dispose it, so it stays usable for the next pipeline and for the caller.
+    private sealed class CallerOwnedTransport : HttpMessageHandler
+    {
+        private readonly HttpMessageInvoker _transport;
+
+        public CallerOwnedTransport(HttpMessageHandler transport) => _transport = new HttpMessageInvoker(transport, disposeHandler: false);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            _transport.SendAsync(request, cancellationToken);
     }
 }

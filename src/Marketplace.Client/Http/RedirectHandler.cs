@@ -17,6 +17,16 @@ internal sealed class RedirectHandler : DelegatingHandler
 {
     internal const int MaxRedirects = 5;
 
+    private bool _disposeInner = true;
+
+    // The inner handler is the caller's transport (MarketplaceClientOptions.Transport), which outlives the pipeline.
+    public void LeaveInnerHandlerUndisposed() => _disposeInner = false;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (_disposeInner) base.Dispose(disposing);
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var current = request;

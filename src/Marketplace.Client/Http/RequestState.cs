@@ -27,6 +27,9 @@ internal static class RequestState
         message.Options.Set(SendsKey, before + 1);
         return before;
     }
+
+    /// <summary>How many times <paramref name="message"/> has been sent, this send included (0 before the first).</summary>
+    public static int Sends(HttpRequestMessage message) => message.Options.TryGetValue(SendsKey, out var sends) ? sends : 0;
 #else
     private const string RequestKey = "Marketplace.Client.Request";
     private const string SendsKey = "Marketplace.Client.Sends";
@@ -43,6 +46,9 @@ internal static class RequestState
         message.Properties[SendsKey] = before + 1;
         return before;
     }
+
+    /// <summary>How many times <paramref name="message"/> has been sent, this send included (0 before the first).</summary>
+    public static int Sends(HttpRequestMessage message) => message.Properties.TryGetValue(SendsKey, out var sends) && sends is int count ? count : 0;
 #endif
 
     public static OperationInfo? Operation(HttpRequestMessage message) => Of(message)?.Operation;

@@ -178,7 +178,10 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
                         prefetch = false;
                         await StopAsync(ahead, prefetching).ConfigureAwait(false);
                     }
-                    pending = Fetch(span, offset, token);
+                    // A page request, as a child of the enumeration's span: the span rides on the request (an async
+                    // iterator does not keep Activity.Current between the items it hands out, and nothing here swaps it).
+                    // Called here, not through a helper: each frame between the caller and the socket is one to step through.
+                    pending = _fetch(_request!.WithPage(_pageSize, offset).Within(span), token);
                 }
 
                 var page = ToPage(await pending.ConfigureAwait(false), offset);
@@ -210,7 +213,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
                     var next = Math.Max(scheduledUpTo, offset + page.Items.Count);
                     while (ahead.Count < _prefetchPages && next < known)
                     {
-                        ahead.Enqueue((next, Fetch(span, next, prefetching.Token)));
+                        ahead.Enqueue((next, _fetch(_request!.WithPage(_pageSize, next).Within(span), prefetching.Token)));
                         next += page.Items.Count;
                     }
                     scheduledUpTo = next;
@@ -228,11 +231,6 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
             await StopAsync(ahead, prefetching).ConfigureAwait(false);
         }
     }
-
-    // A page request, as a child of the enumeration's span: the span rides on the request (an async iterator does not keep
-    // Activity.Current between the items it hands out, and nothing here swaps it).
-    private Task<IListResponse<T>> Fetch(Activity? span, int offset, CancellationToken token) =>
-        _fetch(_request!.WithPage(_pageSize, offset).Within(span), token);
 
     // Cancels the requests ahead and waits for them to end, so none outlives the enumeration or fails unobserved.
     private static async Task StopAsync(Queue<(int Offset, Task<IListResponse<T>> Response)> ahead, CancellationTokenSource prefetching)

@@ -64,7 +64,7 @@ public partial class MarketplaceClient
         // The request's attempts are children of the stream's span, which rides on the request.
         using var request = list.WithPage(options.Limit, options.Offset).AsStream().Within(span).ToHttpRequestMessage();
 
-        // Retries (ResilienceHandler) happen here, before the first record; after it, a failure surfaces with the count.
+        // Retries (RetryHandler) happen here, before the first record; after it, a failure surfaces with the count.
         var sending = _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         using var response = await sending.ConfigureAwait(false);
         var headers = HeadersOf(response);

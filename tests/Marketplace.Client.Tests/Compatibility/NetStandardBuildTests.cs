@@ -34,9 +34,14 @@ public sealed class NetStandardBuildTests : IDisposable
         var library = Metadata("NetStandardLibrary");
         Assert.True(File.Exists(library), $"The netstandard2.0 build is missing: {library}");
         var context = new AssemblyLoadContext("netstandard2.0 build", isCollectible: false);
-        context.Resolving += (ctx, name) => name.Name == "Microsoft.Bcl.AsyncInterfaces"
-            ? ctx.LoadFromAssemblyPath(Path.Combine(Metadata("NuGetPackageRoot"), "microsoft.bcl.asyncinterfaces", name.Version!.ToString(3), "lib", "netstandard2.1", "Microsoft.Bcl.AsyncInterfaces.dll"))
-            : null;
+        // The netstandard2.0 build's polyfill packages, in the builds that forward to the runtime's own types
+        // (IAsyncEnumerable, TimeProvider), as a .NET 10 application would resolve them.
+        context.Resolving += (ctx, name) => name.Name switch
+        {
+            "Microsoft.Bcl.AsyncInterfaces" => ctx.LoadFromAssemblyPath(Path.Combine(Metadata("NuGetPackageRoot"), "microsoft.bcl.asyncinterfaces", name.Version!.ToString(3), "lib", "netstandard2.1", "Microsoft.Bcl.AsyncInterfaces.dll")),
+            "Microsoft.Bcl.TimeProvider" => ctx.LoadFromAssemblyPath(Path.Combine(Metadata("NuGetPackageRoot"), "microsoft.bcl.timeprovider", name.Version!.ToString(3), "lib", "net8.0", "Microsoft.Bcl.TimeProvider.dll")),
+            _ => null,
+        };
         var assembly = context.LoadFromAssemblyPath(library);
         Assert.Equal(".NETStandard,Version=v2.0", assembly.GetCustomAttribute<System.Runtime.Versioning.TargetFrameworkAttribute>()!.FrameworkName);
         return assembly;

@@ -56,12 +56,12 @@ public sealed class PermanentFailureTests : IDisposable
     public void Permanent_failures_are_told_apart_from_transient_ones()
     {
         // (Classified here, not provoked: a name lookup would leave this machine.)
-        Assert.True(Marketplace.Client.Http.ResilienceHandler.IsPermanent(new HttpRequestException(HttpRequestError.NameResolutionError, "dns")));
-        Assert.True(Marketplace.Client.Http.ResilienceHandler.IsPermanent(new HttpRequestException(HttpRequestError.SecureConnectionError, "tls")));
-        Assert.False(Marketplace.Client.Http.ResilienceHandler.IsPermanent(new HttpRequestException(HttpRequestError.ConnectionError, "refused")));
-        Assert.True(Marketplace.Client.Http.ResilienceHandler.IsPermanent(new HttpRequestException("tls", new System.Security.Authentication.AuthenticationException("certificate"))));
-        Assert.True(Marketplace.Client.Http.ResilienceHandler.IsPermanent(new HttpRequestException("dns", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound))));
-        Assert.False(Marketplace.Client.Http.ResilienceHandler.IsPermanent(new HttpRequestException("reset", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset))));
-        Assert.False(Marketplace.Client.Http.ResilienceHandler.IsPermanent(new HttpRequestException("ended", new System.IO.IOException("The response ended prematurely."))));
+        Assert.True(Marketplace.Client.Http.RetryHandler.IsPermanent(new HttpRequestException(HttpRequestError.NameResolutionError, "dns")));
+        Assert.True(Marketplace.Client.Http.RetryHandler.IsPermanent(new HttpRequestException(HttpRequestError.SecureConnectionError, "tls")));
+        Assert.False(Marketplace.Client.Http.RetryHandler.IsPermanent(new HttpRequestException(HttpRequestError.ConnectionError, "refused")));
+        Assert.True(Marketplace.Client.Http.RetryHandler.IsPermanent(new HttpRequestException("tls", new System.Security.Authentication.AuthenticationException("certificate"))));
+        Assert.True(Marketplace.Client.Http.RetryHandler.IsPermanent(new HttpRequestException("dns", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound))));
+        Assert.False(Marketplace.Client.Http.RetryHandler.IsPermanent(new HttpRequestException("reset", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset))));
+        Assert.False(Marketplace.Client.Http.RetryHandler.IsPermanent(new HttpRequestException("ended", new System.IO.IOException("The response ended prematurely."))));
     }
 }
