@@ -124,6 +124,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     /// page you are working on), and handed out in server order. Ending the enumeration early cancels the requests still in flight and starts no new ones.
     /// Without a total the pages are fetched one after another.
     /// </remarks>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "An async iterator is enumerated, not awaited: no Async suffix, as Azure's AsPages.")]
     public async IAsyncEnumerable<MarketplacePage<T>> AsPages([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
@@ -142,6 +143,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
         return TracedEnumeration.RunAsync(span, PagesCore(span, token), operation, "paged", static p => (p.Items.Count, p.Total), token);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "An async iterator is enumerated, not awaited: no Async suffix, as Azure's AsPages.")]
     private static async IAsyncEnumerable<MarketplacePage<T>> GivenPages(IEnumerable<MarketplacePage<T>> pages, [EnumeratorCancellation] CancellationToken token)
     {
         foreach (var given in pages)
@@ -152,6 +154,7 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "An async iterator is enumerated, not awaited: no Async suffix, as Azure's AsPages.")]
     private async IAsyncEnumerable<MarketplacePage<T>> PagesCore(Activity? span, [EnumeratorCancellation] CancellationToken token)
     {
         using var prefetching = CancellationTokenSource.CreateLinkedTokenSource(token);
