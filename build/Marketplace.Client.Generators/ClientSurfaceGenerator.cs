@@ -44,12 +44,23 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // The whole surface is a pure function of the generated operations' signatures and documentation; the text is
-        // compared between runs, so an edit elsewhere re-emits nothing.
+        // The whole surface is a pure function of the NSwag output: its tree and the references, compiled on their own
+        // (GeneratedSource), so an edit to any other file reruns none of the steps below (GeneratorIncrementalityTests).
         // The generator runs in every compilation that takes it as an analyzer; only the one holding the NSwag output
         // (Marketplace.Client) gets the surface. One that merely references the library (Marketplace.Client.Testing, which
         // sees its internals) must not get a second copy of it.
-        var surface = context.CompilationProvider.Select(static (compilation, cancellationToken) => Build(compilation, cancellationToken));
+        var source = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => GeneratedSource.Find(compilation, RestClientName, "NSwag", cancellationToken))
+            .WithTrackingName(TrackingNames.Source);
+        var generated = source.Combine(context.MetadataReferencesProvider.Collect())
+            .Select(static (input, _) => input.Left.Tree is null ? null : new GeneratedCompilation(input.Left.Compile(input.Right)))
+            .WithTrackingName(TrackingNames.Compilation);
+
+        var surface = source.Combine(generated)
+            .Select(static (input, cancellationToken) => input.Left.IsElsewhere ? StepOutput.Elsewhere
+                : input.Right is null ? new StepOutput(null)
+                : Build(input.Right.Compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.Surface);
         context.RegisterSourceOutput(surface, static (output, result) =>
         {
             if (result == StepOutput.Elsewhere) return;
@@ -63,19 +74,20 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
             output.AddSource("MarketplaceClient.Operations.g.cs", SourceText.From(result.Source, Encoding.UTF8));
         });
 
-        var fields = context.CompilationProvider.Select(static (compilation, cancellationToken) =>
-            HoldsTheClient(compilation) ? new StepOutput(FieldPathWriter.Write(compilation, cancellationToken)) : StepOutput.Elsewhere);
+        var fields = generated
+            .Select(static (input, cancellationToken) => input is null ? StepOutput.Elsewhere : new StepOutput(FieldPathWriter.Write(input.Compilation, cancellationToken)))
+            .WithTrackingName(TrackingNames.Fields);
         context.RegisterSourceOutput(fields, static (output, result) =>
         {
             if (result != StepOutput.Elsewhere) output.AddSource("Fields.g.cs", SourceText.From(result.Source!, Encoding.UTF8));
         });
 
-        var kinds = context.CompilationProvider.Select(static (compilation, cancellationToken) =>
+        var kinds = generated.Select(static (input, cancellationToken) =>
         {
-            if (!HoldsTheClient(compilation)) return StepOutput.Elsewhere;
-            var (source, collisions) = EnumKindWriter.Write(compilation, cancellationToken);
-            return new StepOutput(source, collisions);
-        });
+            if (input is null) return StepOutput.Elsewhere;
+            var (text, collisions) = EnumKindWriter.Write(input.Compilation, cancellationToken);
+            return new StepOutput(text, collisions);
+        }).WithTrackingName(TrackingNames.EnumKinds);
         context.RegisterSourceOutput(kinds, static (output, result) =>
         {
             if (result == StepOutput.Elsewhere) return;
@@ -89,7 +101,6 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
     {
         var rest = compilation.GetTypeByMetadataName(RestClientName);
         if (rest is null) return new StepOutput(null);
-        if (!rest.Locations.Any(l => l.IsInSource)) return StepOutput.Elsewhere;
         var operations = Operation.ReadAll(rest, compilation, cancellationToken);
         var unsent = operations
             .SelectMany(o => o.Parameters.Where(p => !p.IsCancellationToken && !p.IsPathSegment && p.QueryName is null).Select(p => o.Name + "\u001f" + p.Name))
@@ -98,9 +109,28 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
         return new StepOutput(SurfaceWriter.Write(sendable), unsent);
     }
 
-    // The NSwag output is declared in this compilation's source, not only in a referenced assembly.
-    private static bool HoldsTheClient(Compilation compilation) =>
-        compilation.GetTypeByMetadataName(RestClientName)?.Locations.Any(l => l.IsInSource) == true;
+}
+
+/// <summary>The names the steps carry in Roslyn's step tracking (<c>GeneratorDriverOptions.TrackIncrementalGeneratorSteps</c>).</summary>
+internal static class TrackingNames
+{
+    public const string Source = "GeneratedSource";
+    public const string Compilation = "GeneratedCompilation";
+    public const string Surface = "Surface";
+    public const string Fields = "Fields";
+    public const string EnumKinds = "EnumKinds";
+    public const string Collections = "TestServerCollections";
+}
+
+/// <summary>
+/// The small compilation of the generated code, as a pipeline value: equal only to itself, so a step downstream reruns
+/// exactly when a new one was made (when the NSwag tree or the references changed).
+/// </summary>
+internal sealed class GeneratedCompilation
+{
+    public GeneratedCompilation(Compilation compilation) => Compilation = compilation;
+
+    public Compilation Compilation { get; }
 }
 
 /// <summary>One generated operation, as the surface needs it: names, rendered types and documentation.</summary>
@@ -322,7 +352,9 @@ internal static class Docs
         try
         {
             var member = System.Xml.Linq.XElement.Parse(xml!, System.Xml.Linq.LoadOptions.PreserveWhitespace);
-            return string.Concat(member.Nodes().Select(n => n.ToString()));
+            // The surface is read from a compilation of the NSwag output alone, where a cref to a hand-written type is
+            // unresolved ("!:Name"); the text the author wrote resolves in the real compilation, so it goes back as written.
+            return string.Concat(member.Nodes().Select(n => n.ToString())).Replace("cref=\"!:", "cref=\"");
         }
         catch (System.Xml.XmlException)
         {

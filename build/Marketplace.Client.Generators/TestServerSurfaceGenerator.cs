@@ -32,7 +32,14 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var collections = context.CompilationProvider.Select(static (compilation, cancellationToken) => Read(compilation, cancellationToken));
+        // Read from the references alone (the library's metadata), compiled under this assembly's name so the internals
+        // it is granted are visible: an edit to a source file of the test server reruns nothing.
+        var declaring = context.CompilationProvider
+            .Select(static (compilation, _) => GeneratedSource.Declaring(compilation, ServerName))
+            .WithTrackingName(TrackingNames.Source);
+        var collections = declaring.Combine(context.MetadataReferencesProvider.Collect())
+            .Select(static (input, cancellationToken) => input.Left.IsElsewhere ? StepOutput.Elsewhere : Read(input.Left.Compile(input.Right), cancellationToken))
+            .WithTrackingName(TrackingNames.Collections);
         context.RegisterSourceOutput(collections, static (output, result) =>
         {
             if (result == StepOutput.Elsewhere) return;
@@ -44,8 +51,6 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
 
     private static StepOutput Read(Compilation compilation, CancellationToken cancellationToken)
     {
-        var server = compilation.GetTypeByMetadataName(ServerName);
-        if (server is null || !server.Locations.Any(l => l.IsInSource)) return StepOutput.Elsewhere;
         var client = compilation.GetTypeByMetadataName(ClientName);
         var text = new StringBuilder();
         var missing = new List<string>();
