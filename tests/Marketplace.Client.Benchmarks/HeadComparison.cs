@@ -19,61 +19,31 @@ namespace Marketplace.Client.Benchmarks;
 /// job builds this project with <c>MarketplaceClientProject</c> pointing at one checkout's library; the previous one is
 /// the baseline. Only the public API is used, so any two heads with the same operations compile.
 /// </remarks>
-public class HeadComparison
+public class HeadComparison : ListingFixture
 {
-    private const int Total = 10_000;
-    private const int PageSize = 100;
-
-    private PageServer _server = null!;
-    private MarketplaceClient _client = null!;
-    private MarketplaceClient _sequential = null!;
-
+    /// <summary>The delay of every response, in milliseconds.</summary>
     [Params(0, 20)]
     public int LatencyMs { get; set; }
 
+    /// <summary>Starts the server and the clients.</summary>
     [GlobalSetup]
-    public async Task SetupAsync()
-    {
-        var pages = Enumerable.Range(0, Total / PageSize).Select(p => Pages.Instances(p * PageSize, PageSize, Total)).ToArray();
-        var lines = Enumerable.Range(0, Total / PageSize).Select(c => Pages.InstanceLines(c * PageSize, PageSize)).ToArray();
-        _server = await PageServer.StartAsync((offset, _) => pages[offset / PageSize], TimeSpan.FromMilliseconds(LatencyMs), streamTotal: Total, streamChunk: c => lines[c]);
-        _client = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = _server.BaseUri, Token = "idt:TKN-1234-5678:bench" });
-        _sequential = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = _server.BaseUri, Token = "idt:TKN-1234-5678:bench", PrefetchPages = 1 });
-    }
+    public Task SetupAsync() => StartAsync(TimeSpan.FromMilliseconds(LatencyMs));
 
+    /// <summary>Stops them.</summary>
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        _client.Dispose();
-        _sequential.Dispose();
-        await _server.DisposeAsync();
-    }
+    public Task CleanupAsync() => StopAsync();
 
+    /// <summary>ListAllExtensionInstancesAsync with the default paging.</summary>
     [Benchmark]
-    public async Task<int> ListAll()
-    {
-        var count = 0;
-        await foreach (var _ in _client.ListAllExtensionInstancesAsync(PageServer.ExtensionId)) count++;
-        return Check(count);
-    }
+    public Task<int> ListAll() => CountAsync(Client.ListAllExtensionInstancesAsync(PageServer.ExtensionId));
 
+    /// <summary>ListAllExtensionInstancesAsync one page at a time.</summary>
     [Benchmark]
-    public async Task<int> ListAll_Sequential()
-    {
-        var count = 0;
-        await foreach (var _ in _sequential.ListAllExtensionInstancesAsync(PageServer.ExtensionId)) count++;
-        return Check(count);
-    }
+    public Task<int> ListAll_Sequential() => CountAsync(Sequential.ListAllExtensionInstancesAsync(PageServer.ExtensionId));
 
+    /// <summary>StreamAllExtensionInstancesAsync.</summary>
     [Benchmark]
-    public async Task<int> StreamAll()
-    {
-        var count = 0;
-        await foreach (var _ in _client.StreamAllExtensionInstancesAsync(PageServer.ExtensionId)) count++;
-        return Check(count);
-    }
-
-    private static int Check(int count) => count == Total ? count : throw new InvalidOperationException($"Listed {count} items, not {Total}.");
+    public Task<int> StreamAll() => CountAsync(Client.StreamAllExtensionInstancesAsync(PageServer.ExtensionId));
 
     /// <summary>Runs the comparison: the checkout at <paramref name="previousCheckout"/> as the baseline job, this one beside it.</summary>
     public static int Run(string previousCheckout)

@@ -18,15 +18,9 @@ namespace Marketplace.Client.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 20)]
-public class ListingBenchmarks
+public class ListingBenchmarks : ListingFixture
 {
-    private const int Total = 10_000;
-    private const int PageSize = 100;
-
-    private PageServer _server = null!;
     private HttpClient _http = null!;
-    private MarketplaceClient _client = null!;
-    private MarketplaceClient _sequential = null!;
     private readonly JsonSerializer _newtonsoft = JsonSerializer.CreateDefault();
 
     [Params(0, 20)]
@@ -35,22 +29,16 @@ public class ListingBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var pages = Enumerable.Range(0, Total / PageSize).Select(p => Pages.Instances(p * PageSize, PageSize, Total)).ToArray();
-        var lines = Enumerable.Range(0, Total / PageSize).Select(c => Pages.InstanceLines(c * PageSize, PageSize)).ToArray();
-        _server = await PageServer.StartAsync((offset, _) => pages[offset / PageSize], TimeSpan.FromMilliseconds(LatencyMs), streamTotal: Total, streamChunk: c => lines[c]);
-        _http = new HttpClient { BaseAddress = _server.BaseUri };
-        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "idt:TKN-1234-5678:bench");
-        _client = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = _server.BaseUri, Token = "idt:TKN-1234-5678:bench" });
-        _sequential = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = _server.BaseUri, Token = "idt:TKN-1234-5678:bench", PrefetchPages = 1 });
+        await StartAsync(TimeSpan.FromMilliseconds(LatencyMs));
+        _http = new HttpClient { BaseAddress = Server.BaseUri };
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
     }
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        _client.Dispose();
-        _sequential.Dispose();
         _http.Dispose();
-        await _server.DisposeAsync();
+        await StopAsync();
     }
 
     [Benchmark(Baseline = true)]
@@ -68,26 +56,21 @@ public class ListingBenchmarks
     }
 
     [Benchmark]
-    public async Task<int> Client_ListAll()
-    {
-        var count = 0;
-        await foreach (var _ in _client.ListAllExtensionInstancesAsync(PageServer.ExtensionId)) count++;
-        return Check(count);
-    }
+    public Task<int> Client_ListAll() => CountAsync(Client.ListAllExtensionInstancesAsync(PageServer.ExtensionId));
 
     /// <summary>
     /// The default listing with a tracing and metrics listener attached, as an OpenTelemetry host would have it (every
     /// span sampled and recorded, every instrument measured): the cost of observability against Client_ListAll.
     /// </summary>
     [Benchmark]
-    public Task<int> Client_ListAll_Traced() => TracedAsync(_client);
+    public Task<int> Client_ListAll_Traced() => TracedAsync(Client);
 
     /// <summary>
     /// The strictly sequential listing with the same listeners, against Client_ListAll_Sequential: one request at a time
     /// leaves the two cores less to contend for, so the cost of observability stands out of the noise.
     /// </summary>
     [Benchmark]
-    public Task<int> Client_ListAll_Sequential_Traced() => TracedAsync(_sequential);
+    public Task<int> Client_ListAll_Sequential_Traced() => TracedAsync(Sequential);
 
     private static async Task<int> TracedAsync(MarketplaceClient client)
     {
@@ -110,28 +93,15 @@ public class ListingBenchmarks
         metrics.SetMeasurementEventCallback<long>((_, _, _, _) => System.Threading.Interlocked.Increment(ref measurements));
         metrics.Start();
 
-        var count = 0;
-        await foreach (var _ in client.ListAllExtensionInstancesAsync(PageServer.ExtensionId)) count++;
+        var count = await CountAsync(client.ListAllExtensionInstancesAsync(PageServer.ExtensionId));
         // An enumeration span, and a page span and an attempt span per page.
         if (spans < 1 + 2 * (Total / PageSize)) throw new InvalidOperationException($"Only {spans} spans were recorded.");
-        return Check(count);
+        return count;
     }
 
     [Benchmark]
-    public async Task<int> Client_ListAll_Sequential()
-    {
-        var count = 0;
-        await foreach (var _ in _sequential.ListAllExtensionInstancesAsync(PageServer.ExtensionId)) count++;
-        return Check(count);
-    }
+    public Task<int> Client_ListAll_Sequential() => CountAsync(Sequential.ListAllExtensionInstancesAsync(PageServer.ExtensionId));
 
     [Benchmark]
-    public async Task<int> Client_StreamAll()
-    {
-        var count = 0;
-        await foreach (var _ in _client.StreamAllExtensionInstancesAsync(PageServer.ExtensionId)) count++;
-        return Check(count);
-    }
-
-    private static int Check(int count) => count == Total ? count : throw new InvalidOperationException($"Listed {count} items, not {Total}.");
+    public Task<int> Client_StreamAll() => CountAsync(Client.StreamAllExtensionInstancesAsync(PageServer.ExtensionId));
 }
