@@ -75,8 +75,6 @@ internal sealed class GeneratedSource : IEquatable<GeneratedSource>
 
     public bool IsElsewhere => ReferenceEquals(this, Elsewhere);
 
-    public bool IsMissing => ReferenceEquals(this, Missing);
-
     /// <summary>The tree (if any) over the references, under the original assembly name (which internals are granted to).</summary>
     public Compilation Compile(ImmutableArray<MetadataReference> references) =>
         CSharpCompilation.Create(AssemblyName, Tree is null ? Array.Empty<SyntaxTree>() : new[] { Tree }, references, Options);
