@@ -18,9 +18,8 @@ public sealed class TokenProviderTests : IDisposable
 {
     private const string OldToken = "opaque-old-1f2e3d4c";
     private const string NewToken = "opaque-new-9a8b7c6d";
-    private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":100,"total":0}},"data":[]}""";
 
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     public void Dispose() => _api.Dispose();
 
@@ -48,14 +47,14 @@ public sealed class TokenProviderTests : IDisposable
 
     private void RejectOldAcceptNew()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet().WithHeader("Authorization", "Bearer " + OldToken))
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet().WithHeader("Authorization", "Bearer " + OldToken))
             .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/problem+json")
                 .WithBody("""{"status":401,"title":"Unauthorized","detail":"Token expired"}"""));
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet().WithHeader("Authorization", "Bearer " + NewToken))
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page));
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet().WithHeader("Authorization", "Bearer " + NewToken))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(TestApi.EmptyPage));
     }
 
-    private int Sent(string token) => _api.Server.LogEntries.Count(e => e.RequestMessage!.Headers!["Authorization"].Single() == "Bearer " + token);
+    private int Sent(string token) => _api.WireMock.LogEntries.Count(e => e.RequestMessage!.Headers!["Authorization"].Single() == "Bearer " + token);
 
     [Fact]
     public async Task After_a_401_twenty_concurrent_requests_share_one_refresh_and_each_is_sent_once_more()
@@ -64,7 +63,7 @@ public sealed class TokenProviderTests : IDisposable
         var provider = new CountingProvider();
         using var client = _api.CreateClient(o => o.TokenProvider = provider);
 
-        var pages = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.ListExtensionInstancesAsync(StubApi.ExtensionId)));
+        var pages = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.ListExtensionInstancesAsync(TestApi.ExtensionId)));
 
         Assert.All(pages, p => Assert.Equal(0, p.Metadata!.Pagination!.Total));
         Assert.Equal(1, provider.Forced);
@@ -73,7 +72,7 @@ public sealed class TokenProviderTests : IDisposable
         Assert.Equal(20, Sent(NewToken));
 
         // The token is kept: a request that succeeds does not ask again.
-        for (var i = 0; i < 5; i++) await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        for (var i = 0; i < 5; i++) await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
         Assert.Equal(2, provider.Calls);
         Assert.Equal(25, Sent(NewToken));
     }
@@ -81,12 +80,12 @@ public sealed class TokenProviderTests : IDisposable
     [Fact]
     public async Task A_token_about_to_expire_is_replaced_before_it_is_sent_and_one_that_is_not_is_kept()
     {
-        _api.Serve(StubApi.InstancesPath, Page);
+        _api.Serve(TestApi.InstancesPath, TestApi.EmptyPage);
         var provider = new CountingProvider { Next = _ => new MarketplaceAccessToken(NewToken, DateTimeOffset.UtcNow.AddSeconds(30)) };
         using (var client = _api.CreateClient(o => o.TokenProvider = provider))
         {
-            await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
-            await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+            await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
+            await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
         }
         Assert.Equal(2, provider.Calls); // within a minute of its expiry: asked again, not forced
         Assert.Equal(0, provider.Forced);
@@ -94,8 +93,8 @@ public sealed class TokenProviderTests : IDisposable
         var lasting = new CountingProvider { Next = _ => new MarketplaceAccessToken(NewToken, DateTimeOffset.UtcNow.AddHours(1)) };
         using (var client = _api.CreateClient(o => o.TokenProvider = lasting))
         {
-            await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
-            await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+            await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
+            await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
         }
         Assert.Equal(1, lasting.Calls);
     }
@@ -104,7 +103,7 @@ public sealed class TokenProviderTests : IDisposable
     public async Task A_provided_token_that_the_server_echoes_is_in_no_exception_header_or_excerpt()
     {
         // Both tokens rejected, each echoed back in the body and a header: the 401 surfaces after the one resend.
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/problem+json")
                 .WithHeader("X-Rejected", "{{request.headers.Authorization}}")
                 .WithBody("""{"status":401,"title":"Unauthorized","detail":"rejected {{request.headers.Authorization}}"}""")
@@ -112,10 +111,10 @@ public sealed class TokenProviderTests : IDisposable
         var provider = new CountingProvider();
         using var client = _api.CreateClient(o => o.TokenProvider = provider);
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(401, error.StatusCode);
-        Assert.Equal(2, _api.RequestCount(StubApi.InstancesPath)); // the old token, then the new one, then no more
+        Assert.Equal(2, _api.RequestCount(TestApi.InstancesPath)); // the old token, then the new one, then no more
         Assert.Equal(1, provider.Forced);
         var shown = string.Join("\n", new[] { error.ToString(), error.Detail ?? "", error.ResponseExcerpt ?? "" }
             .Concat(error.Headers.SelectMany(h => h.Value.Select(v => h.Key + ": " + v))));
@@ -142,38 +141,38 @@ public sealed class TokenProviderTests : IDisposable
     [Fact]
     public async Task A_provider_that_fails_or_returns_nothing_usable_fails_the_call_clearly_and_without_the_token()
     {
-        _api.Serve(StubApi.InstancesPath, Page);
+        _api.Serve(TestApi.InstancesPath, TestApi.EmptyPage);
 
         using (var client = _api.CreateClient(o => o.TokenProvider = MarketplaceTokenProvider.Create(_ => new ValueTask<string>(" "))))
         {
-            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
             Assert.Contains("returned no token", error.Message, StringComparison.Ordinal);
         }
 
         using (var client = _api.CreateClient(o => o.TokenProvider = MarketplaceTokenProvider.Create(_ => new ValueTask<string>("opaque-with\nnewline-secret"))))
         {
-            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
             Assert.DoesNotContain("newline-secret", error.ToString(), StringComparison.Ordinal);
         }
 
         using (var client = _api.CreateClient(o => o.TokenProvider = MarketplaceTokenProvider.Create(_ => throw new TimeZoneNotFoundException("vault down"))))
         {
-            await Assert.ThrowsAsync<TimeZoneNotFoundException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+            await Assert.ThrowsAsync<TimeZoneNotFoundException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
         }
 
-        Assert.Equal(0, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(0, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Fact]
     public async Task A_provider_wins_over_the_fixed_token()
     {
-        _api.Serve(StubApi.InstancesPath, Page);
+        _api.Serve(TestApi.InstancesPath, TestApi.EmptyPage);
         using var client = _api.CreateClient(o => o.TokenProvider = MarketplaceTokenProvider.Create(_ => new ValueTask<string>(NewToken)));
 
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
 
         Assert.Equal(1, Sent(NewToken));
-        Assert.Equal(0, Sent(StubApi.Token));
+        Assert.Equal(0, Sent(TestApi.Token));
     }
 
     [Fact]
@@ -192,8 +191,8 @@ public sealed class TokenProviderTests : IDisposable
         using var container = services.BuildServiceProvider();
 
         var client = container.GetRequiredService<IMarketplaceClient>();
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
-        await container.GetRequiredService<IMarketplaceClient>().ListExtensionInstancesAsync(StubApi.ExtensionId);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
+        await container.GetRequiredService<IMarketplaceClient>().ListExtensionInstancesAsync(TestApi.ExtensionId);
 
         Assert.Equal(2, provider.Calls);
         Assert.Equal(1, provider.Forced);

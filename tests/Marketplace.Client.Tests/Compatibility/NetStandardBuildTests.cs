@@ -17,7 +17,7 @@ namespace Marketplace.Client.Tests.Compatibility;
 /// </summary>
 public sealed class NetStandardBuildTests : IDisposable
 {
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     public void Dispose() => _api.Dispose();
 
@@ -52,7 +52,7 @@ public sealed class NetStandardBuildTests : IDisposable
         var optionsType = assembly.GetType("Marketplace.Client.MarketplaceClientOptions")!;
         var options = Activator.CreateInstance(optionsType)!;
         optionsType.GetProperty("BaseUri")!.SetValue(options, baseUri);
-        optionsType.GetProperty("Token")!.SetValue(options, StubApi.Token);
+        optionsType.GetProperty("Token")!.SetValue(options, TestApi.Token);
         optionsType.GetProperty("AttemptTimeout")!.SetValue(options, attemptTimeout);
         var retry = optionsType.GetProperty("Retry")!.GetValue(options)!;
         retry.GetType().GetProperty("MaxAttempts")!.SetValue(retry, 2);
@@ -64,29 +64,29 @@ public sealed class NetStandardBuildTests : IDisposable
     [Fact]
     public async Task Lists_pages_through_the_netstandard_build()
     {
-        _api.Serve(StubApi.InstancesPath, """{"$meta":{"pagination":{"offset":0,"limit":100,"total":2}},"data":[{"id":"INS-1","status":"Running"},{"id":"INS-2","status":"Suspended"}]}""");
+        _api.Serve(TestApi.InstancesPath, """{"$meta":{"pagination":{"offset":0,"limit":100,"total":2}},"data":[{"id":"INS-1","status":"Running"},{"id":"INS-2","status":"Suspended"}]}""");
         using var client = CreateClient(LoadNetStandardBuild(), _api.BaseUri, TimeSpan.FromSeconds(60));
 
         var listAll = client.GetType().GetMethod("ListAllExtensionInstancesAsync")!;
-        var pageable = (IAsyncEnumerable<object>)listAll.Invoke(client, new object?[] { StubApi.ExtensionId, null, CancellationToken.None })!;
+        var pageable = (IAsyncEnumerable<object>)listAll.Invoke(client, new object?[] { TestApi.ExtensionId, null, CancellationToken.None })!;
         var seen = new List<string>();
         await foreach (var instance in pageable)
             seen.Add($"{instance.GetType().GetProperty("Id")!.GetValue(instance)} {instance.GetType().GetProperty("Status")!.GetValue(instance)}");
 
         Assert.Equal(new[] { "INS-1 Running", "INS-2 Suspended" }, seen);
-        Assert.StartsWith("Marketplace.Client/", _api.Server.LogEntries.Single().RequestMessage!.Headers!["User-Agent"].Single(), StringComparison.Ordinal);
+        Assert.StartsWith("Marketplace.Client/", _api.WireMock.LogEntries.Single().RequestMessage!.Headers!["User-Agent"].Single(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_body_that_stalls_times_out_through_the_netstandard_build()
     {
-        using var stalling = new RawHttpServer(
+        using var stalling = TestApi.Scripted(
             (_, _) => Task.FromResult(System.Text.Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"data\":[")),
             stallAfterResponse: true);
         using var client = CreateClient(LoadNetStandardBuild(), stalling.BaseUri, TimeSpan.FromMilliseconds(300));
 
         var call = (Task)client.GetType().GetMethod("ListExtensionInstancesAsync", new[] { typeof(string), typeof(int?), typeof(int?), typeof(CancellationToken) })!
-            .Invoke(client, new object?[] { StubApi.ExtensionId, null, null, CancellationToken.None })!;
+            .Invoke(client, new object?[] { TestApi.ExtensionId, null, null, CancellationToken.None })!;
 
         // Bounded, not prompt: on .NET 10 disposing the response ends the stalled read after about 2 s per attempt
         // (the net10.0 build cancels the read itself and ends in about 0.3 s).
@@ -100,7 +100,7 @@ public sealed class NetStandardBuildTests : IDisposable
     public async Task The_netstandard_build_traces_its_own_attempts_and_sends_their_trace_context()
     {
         // On .NET Framework there is no runtime span per attempt: the build's own attempt span is the HTTP client span.
-        _api.Serve(StubApi.InstancesPath, """{"$meta":{"pagination":{"offset":0,"limit":100,"total":1}},"data":[{"id":"INS-1"}]}""");
+        _api.Serve(TestApi.InstancesPath, """{"$meta":{"pagination":{"offset":0,"limit":100,"total":1}},"data":[{"id":"INS-1"}]}""");
         using var client = CreateClient(LoadNetStandardBuild(), _api.BaseUri, TimeSpan.FromSeconds(60));
         var stopped = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
         using var listener = new System.Diagnostics.ActivityListener
@@ -112,10 +112,10 @@ public sealed class NetStandardBuildTests : IDisposable
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
 
         var call = (Task)client.GetType().GetMethod("ListExtensionInstancesAsync", new[] { typeof(string), typeof(int?), typeof(int?), typeof(CancellationToken) })!
-            .Invoke(client, new object?[] { StubApi.ExtensionId, 100, 0, CancellationToken.None })!;
+            .Invoke(client, new object?[] { TestApi.ExtensionId, 100, 0, CancellationToken.None })!;
         await call;
 
-        var traceparent = _api.Server.LogEntries.Single().RequestMessage!.Headers!["traceparent"].Single();
+        var traceparent = _api.WireMock.LogEntries.Single().RequestMessage!.Headers!["traceparent"].Single();
         var attempt = Assert.Single(stopped, a => $"00-{a.TraceId}-{a.SpanId}-01" == traceparent);
         Assert.Equal(System.Diagnostics.ActivityKind.Client, attempt.Kind);
         Assert.Equal(200, attempt.GetTagItem("http.response.status_code"));

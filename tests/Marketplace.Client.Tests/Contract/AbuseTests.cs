@@ -35,7 +35,7 @@ public class AbuseTests
         var sources = Recording.All.Where(r => r.IsSuccess && !r.IsStreamed).ToList();
         var random = new Random(Seed);
         string body = "";
-        using var server = new RawHttpServer(_ => RawHttpServer.Http("200 OK", Volatile.Read(ref body)));
+        using var server = TestApi.Scripted(_ => TestApi.Http("200 OK", Volatile.Read(ref body)));
         using var client = new MarketplaceClient(new MarketplaceClientOptions
         {
             BaseUri = server.BaseUri,
@@ -84,7 +84,7 @@ public class AbuseTests
     public async Task Random_bytes_instead_of_a_response_surface_as_http_request_exception()
     {
         var random = new Random(Seed);
-        using var server = new RawHttpServer(_ =>
+        using var server = TestApi.Scripted(_ =>
         {
             var bytes = new byte[512];
             random.NextBytes(bytes);
@@ -97,19 +97,19 @@ public class AbuseTests
             Retry = { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1) },
         });
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync("EXT-6822-9898-4256"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
         Assert.Equal(2, server.Connections);
     }
 
     [Fact]
     public async Task A_malformed_chunk_from_wiremock_is_the_api_exception()
     {
-        using var api = new StubApi();
-        api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+        using var api = new TestApi();
+        api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
             .RespondWith(Response.Create().WithFault(FaultType.MALFORMED_RESPONSE_CHUNK));
         using var client = api.CreateClient(o => o.Retry.Enabled = false);
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error.InnerException);
     }

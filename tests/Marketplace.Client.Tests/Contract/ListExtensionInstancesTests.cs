@@ -5,16 +5,16 @@ using Xunit;
 
 namespace Marketplace.Client.Tests.Contract;
 
-public class ListExtensionInstancesTests : IClassFixture<RecordedApi>
+public class ListExtensionInstancesTests : IClassFixture<TestApi.Recorded>
 {
-    private readonly RecordedApi _api;
+    private readonly TestApi.Recorded _api;
 
-    public ListExtensionInstancesTests(RecordedApi api) => _api = api;
+    public ListExtensionInstancesTests(TestApi.Recorded api) => _api = api;
 
     [Fact]
     public async Task Keeps_the_platform_metadata_and_the_extension_meta_apart()
     {
-        var page = await _api.Client.ListExtensionInstancesAsync(RecordedApi.ExtensionId);
+        var page = await _api.Client.ListExtensionInstancesAsync(TestApi.ExtensionId);
 
         Assert.Equal(3, page.Metadata!.Pagination!.Total);
         Assert.Equal(new[] { "audit.disconnected" }, page.Metadata.Omitted);
@@ -29,9 +29,9 @@ public class ListExtensionInstancesTests : IClassFixture<RecordedApi>
     [Fact]
     public async Task Sends_the_extension_id_in_the_path_and_paging_in_the_query()
     {
-        await _api.Client.ListExtensionInstancesAsync(RecordedApi.ExtensionId, limit: 50, offset: 100);
+        await _api.Client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 50, offset: 100);
 
-        var request = _api.Server.Server.LogEntries.Select(e => e.RequestMessage!).Last(r => r.Path.EndsWith("/instances", StringComparison.Ordinal));
+        var request = _api.WireMock.LogEntries.Select(e => e.RequestMessage!).Last(r => r.Path.EndsWith("/instances", StringComparison.Ordinal));
         Assert.Equal("/public/v1/integration/extensions/EXT-6822-9898-4256/instances", request.Path);
         Assert.Equal("50", request.Query!["limit"]!.Single());
         Assert.Equal("100", request.Query["offset"]!.Single());

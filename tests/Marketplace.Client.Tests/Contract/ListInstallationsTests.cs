@@ -5,16 +5,16 @@ using Xunit;
 
 namespace Marketplace.Client.Tests.Contract;
 
-public class ListInstallationsTests : IClassFixture<RecordedApi>
+public class ListInstallationsTests : IClassFixture<TestApi.Recorded>
 {
-    private readonly RecordedApi _api;
+    private readonly TestApi.Recorded _api;
 
-    public ListInstallationsTests(RecordedApi api) => _api = api;
+    public ListInstallationsTests(TestApi.Recorded api) => _api = api;
 
     [Fact]
     public async Task Reads_the_envelope_the_real_api_returns()
     {
-        var page = await _api.Client.ListInstallationsAsync(RecordedApi.ExtensionId);
+        var page = await _api.Client.ListInstallationsAsync(TestApi.ExtensionId);
 
         Assert.Equal(3, page.Metadata!.Pagination!.Total);
         Assert.Equal(new[] { "EXI-9262-9354-9841", "EXI-9262-9354-9842", "EXI-9262-9354-9843" }, page.Data!.Select(i => i.Id));
@@ -23,7 +23,7 @@ public class ListInstallationsTests : IClassFixture<RecordedApi>
     [Fact]
     public async Task Reads_digit_led_validity_group_buyers_and_free_form_configuration()
     {
-        var installed = (await _api.Client.ListInstallationsAsync(RecordedApi.ExtensionId)).Data!.First();
+        var installed = (await _api.Client.ListInstallationsAsync(TestApi.ExtensionId)).Data!.First();
 
         Assert.Equal(InstallationStatus.Installed, installed.Status);
         Assert.Equal(InvitationEntityValidity.SevenDays, installed.Invitation!.Validity);

@@ -8,18 +8,18 @@ using Xunit;
 namespace Marketplace.Client.Tests.Contract;
 
 /// <summary>A recorded session of several pages plays back through ListAll…Async unchanged.</summary>
-public class RecordedSessionTests : IClassFixture<RecordedApi>
+public class RecordedSessionTests : IClassFixture<TestApi.Recorded>
 {
-    private readonly RecordedApi _api;
+    private readonly TestApi.Recorded _api;
 
-    public RecordedSessionTests(RecordedApi api) => _api = api;
+    public RecordedSessionTests(TestApi.Recorded api) => _api = api;
 
     [Fact]
     public async Task Three_recorded_pages_play_back_as_one_enumeration()
     {
         using var client = new MarketplaceClient(new MarketplaceClientOptions
         {
-            BaseUri = _api.Server.BaseUri,
+            BaseUri = _api.BaseUri,
             Token = "idt:TKN-1234-5678:session",
             PageSize = 2,
         });

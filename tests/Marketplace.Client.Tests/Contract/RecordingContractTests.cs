@@ -5,7 +5,6 @@ using Marketplace.Client.Serialization;
 using Newtonsoft.Json.Linq;
 using Snapshooter;
 using Snapshooter.Xunit;
-using WireMock.Server;
 using Xunit;
 
 namespace Marketplace.Client.Tests.Contract;
@@ -117,24 +116,22 @@ public sealed class RecordingContractTests : IClassFixture<RecordingContractTest
         return data;
     }
 
-    /// <summary>One WireMock server for the class; each case serves exactly one recording.</summary>
+    /// <summary>One test server for the class; each case serves exactly one recording.</summary>
     public sealed class Server : IDisposable
     {
-        private readonly WireMockServer _server = WireMockServer.Start();
+        private readonly TestApi _api = new();
 
         public MarketplaceClient Serve(Recording recording)
         {
-            _server.ResetMappings();
-            _server.ReadStaticMappingAndAddOrUpdate(recording.File);
-            return new MarketplaceClient(new MarketplaceClientOptions
+            _api.Server.Reset();
+            _api.Server.LoadRecordings(recording.File);
+            return _api.CreateClient(o =>
             {
-                BaseUri = new Uri(_server.Url! + "/"),
-                Token = "idt:TKN-1234-5678:contract",
-                AttemptTimeout = TimeSpan.FromSeconds(60),
-                Retry = { Enabled = false },
+                o.Token = "idt:TKN-1234-5678:contract";
+                o.Retry.Enabled = false;
             });
         }
 
-        public void Dispose() => _server.Dispose();
+        public void Dispose() => _api.Dispose();
     }
 }

@@ -25,7 +25,7 @@ public sealed class TelemetryTests : IDisposable
     private const string PersonName = "Jane Sentinel-Doe";
     private const string PersonEmail = "jane.sentinel@example.com";
 
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
     private readonly TelemetryCapture _capture = new();
 
     public void Dispose()
@@ -34,18 +34,14 @@ public sealed class TelemetryTests : IDisposable
         _api.Dispose();
     }
 
-    private static string Page(int offset, int count, int total) =>
-        JsonConvert.SerializeObject(new
-        {
-            _meta = new { pagination = new { offset, limit = 100, total } },
-            data = Enumerable.Range(offset, count).Select(i => new { id = "INS-0000-0000-" + i.ToString("0000"), name = PersonName, status = "Running" }),
-        }).Replace("\"_meta\"", "\"$meta\"", StringComparison.Ordinal);
+    // Pages whose records carry a person's name, which no span, metric or log may hold.
+    private static string Page(int offset, int count, int total) => TestApi.Page(offset, count, total, idPrefix: "INS-0000-0000-", name: PersonName);
 
     private void ServePages(int total)
     {
         for (var offset = 0; offset < total; offset += 100)
         {
-            _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet().WithParam("offset", offset.ToString()))
+            _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet().WithParam("offset", offset.ToString()))
                 .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page(offset, Math.Min(100, total - offset), total)));
         }
     }
@@ -54,7 +50,7 @@ public sealed class TelemetryTests : IDisposable
     {
         foreach (var text in _capture.EverythingRecorded())
         {
-            Assert.DoesNotContain(StubApi.Token, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(TestApi.Token, text, StringComparison.Ordinal);
             Assert.DoesNotContain("s3cr3t", text, StringComparison.Ordinal);
             Assert.DoesNotContain(QuerySentinel, text, StringComparison.Ordinal);
             Assert.DoesNotContain("Sentinel", text, StringComparison.Ordinal);
@@ -71,7 +67,7 @@ public sealed class TelemetryTests : IDisposable
         using var client = _api.CreateClient();
 
         var items = 0;
-        await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, RqlQuery.Where(Rql.Eq("name", QuerySentinel))))
+        await foreach (var _ in client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, RqlQuery.Where(Rql.Eq("name", QuerySentinel))))
             items++;
 
         Assert.Equal(250, items);
@@ -108,11 +104,11 @@ public sealed class TelemetryTests : IDisposable
             Assert.Equal(200, Tag(attempt, "http.response.status_code"));
             Assert.Null(Tag(attempt, "error.type"));
             Assert.Null(Tag(attempt, "http.request.resend_count"));
-            Assert.EndsWith(StubApi.InstancesPath + "?*", (string)Tag(attempt, "url.full")!, StringComparison.Ordinal);
+            Assert.EndsWith(TestApi.InstancesPath + "?*", (string)Tag(attempt, "url.full")!, StringComparison.Ordinal);
         });
 
         // Each request carried its own attempt's trace context.
-        var sent = _api.Server.LogEntries.Select(e => e.RequestMessage!.Headers!["traceparent"].Single()).OrderBy(t => t).ToList();
+        var sent = _api.WireMock.LogEntries.Select(e => e.RequestMessage!.Headers!["traceparent"].Single()).OrderBy(t => t).ToList();
         Assert.Equal(attempts.Select(a => $"00-{a.TraceId}-{a.SpanId}-01").OrderBy(t => t), sent);
 
         // One duration per attempt, with the HTTP attributes; the items handed out.
@@ -132,13 +128,13 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task A_retried_429_is_two_attempts_under_one_operation_and_one_retry_by_reason()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).InScenario("throttled").WillSetStateTo("open")
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet()).InScenario("throttled").WillSetStateTo("open")
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "0"));
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).InScenario("throttled").WhenStateIs("open")
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet()).InScenario("throttled").WhenStateIs("open")
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page(0, 2, 2)));
         using var client = _api.CreateClient();
 
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
 
         var operation = _capture.Single("ListExtensionInstances");
         Assert.Equal(ActivityStatusCode.Ok, operation.Status);
@@ -165,17 +161,17 @@ public sealed class TelemetryTests : IDisposable
     public async Task A_404_with_problem_details_fails_the_operation_span_with_its_status_and_trace_id_and_nothing_of_the_detail()
     {
         const string traceId = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-        _api.Serve(StubApi.InstancesPath, JsonConvert.SerializeObject(new
+        _api.Serve(TestApi.InstancesPath, JsonConvert.SerializeObject(new
         {
             type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
             title = "Not Found",
             status = 404,
             traceId,
-            detail = $"Extension of {PersonName} ({PersonEmail}) not found; token was {StubApi.Token}",
+            detail = $"Extension of {PersonName} ({PersonEmail}) not found; token was {TestApi.Token}",
         }), status: 404, contentType: "application/problem+json");
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(404, error.StatusCode);
         var operation = _capture.Single("ListExtensionInstances");
@@ -195,7 +191,7 @@ public sealed class TelemetryTests : IDisposable
         ServePages(250);
         using var client = _api.CreateClient(o => o.PrefetchPages = 1);
 
-        await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId))
+        await foreach (var _ in client.ListAllExtensionInstancesAsync(TestApi.ExtensionId))
             break;
 
         var enumeration = _capture.Single("ListAllExtensionInstances");
@@ -214,7 +210,7 @@ public sealed class TelemetryTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, cancellationToken: cancellation.Token))
+            await foreach (var _ in client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, cancellationToken: cancellation.Token))
                 cancellation.Cancel();
         });
 
@@ -228,12 +224,12 @@ public sealed class TelemetryTests : IDisposable
     public async Task A_server_that_ignores_the_offset_fails_the_enumeration_span_and_counts_a_contract_violation()
     {
         // Every offset gets the first page again.
-        _api.Serve(StubApi.InstancesPath, Page(0, 100, 300).Replace("\"offset\":0", "\"offset\":null", StringComparison.Ordinal));
+        _api.Serve(TestApi.InstancesPath, Page(0, 100, 300).Replace("\"offset\":0", "\"offset\":null", StringComparison.Ordinal));
         using var client = _api.CreateClient(o => o.PrefetchPages = 1);
 
         await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
         {
-            await foreach (var _ in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId))
+            await foreach (var _ in client.ListAllExtensionInstancesAsync(TestApi.ExtensionId))
             {
             }
         });
@@ -251,13 +247,13 @@ public sealed class TelemetryTests : IDisposable
     public async Task A_stream_is_one_span_holding_its_one_request()
     {
         var lines = string.Join("\n", Enumerable.Range(0, 30).Select(i => $$"""{"id":"INS-0000-0000-{{i:0000}}","name":"{{PersonName}}"}"""));
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet().WithHeader("MPT-Streaming", "true"))
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet().WithHeader("MPT-Streaming", "true"))
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/jsonl")
                 .WithHeader("MPT-Streaming", "true").WithHeader("MPT-Item-Count", "30").WithBody(lines + "\n"));
         using var client = _api.CreateClient();
 
         var count = 0;
-        await foreach (var _ in client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId, RqlQuery.Where(Rql.Eq("name", QuerySentinel))))
+        await foreach (var _ in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, RqlQuery.Where(Rql.Eq("name", QuerySentinel))))
             count++;
 
         Assert.Equal(30, count);
@@ -270,7 +266,7 @@ public sealed class TelemetryTests : IDisposable
         var attempt = Assert.Single(_capture.ChildrenOf(stream));
         Assert.Equal("GET " + Template, attempt.DisplayName);
         Assert.Equal(200, Tag(attempt, "http.response.status_code"));
-        Assert.Equal($"00-{attempt.TraceId}-{attempt.SpanId}-01", _api.Server.LogEntries.Single().RequestMessage!.Headers!["traceparent"].Single());
+        Assert.Equal($"00-{attempt.TraceId}-{attempt.SpanId}-01", _api.WireMock.LogEntries.Single().RequestMessage!.Headers!["traceparent"].Single());
         Assert.Equal(30, _capture.Measurements("marketplace.client.items").Where(m => Equals(m.Tag("marketplace.list.mode"), "streamed")).Sum(m => m.Value));
         AssertNothingSecretRecorded();
     }
@@ -278,9 +274,9 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task A_client_over_your_own_HttpClient_still_traces_its_operations()
     {
-        _api.Serve(StubApi.InstancesPath, Page(0, 1, 1));
+        _api.Serve(TestApi.InstancesPath, Page(0, 1, 1));
 
-        await _api.Client.ListExtensionInstancesAsync(StubApi.ExtensionId, limit: 1);
+        await _api.Client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 1);
 
         var operation = _capture.Single("ListExtensionInstances");
         Assert.Equal(ActivityStatusCode.Ok, operation.Status);

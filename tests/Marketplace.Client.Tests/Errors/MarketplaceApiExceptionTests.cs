@@ -9,15 +9,15 @@ namespace Marketplace.Client.Tests.Errors;
 /// <summary>Every non-success response and every unreadable body is one documented exception with what the server said.</summary>
 public class MarketplaceApiExceptionTests : IDisposable
 {
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     public void Dispose() => _api.Dispose();
 
     private async Task<MarketplaceApiException> FailAsync(string body, int status, string contentType = "application/problem+json")
     {
-        _api.Serve(StubApi.InstancesPath, body, status, contentType);
+        _api.Serve(TestApi.InstancesPath, body, status, contentType);
         using var client = _api.CreateClient(o => o.Retry.Enabled = false);
-        return await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        return await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public class MarketplaceApiExceptionTests : IDisposable
     public async Task A_token_echoed_by_the_server_is_redacted_everywhere()
     {
         var error = await FailAsync(
-            $$"""{"title":"Token {{StubApi.Token}} is expired","detail":"Authorization: Bearer {{StubApi.Token}}","status":401}""", 401);
+            $$"""{"title":"Token {{TestApi.Token}} is expired","detail":"Authorization: Bearer {{TestApi.Token}}","status":401}""", 401);
 
         Assert.DoesNotContain("s3cr3t-value", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t-value", error.ResponseExcerpt, StringComparison.Ordinal);

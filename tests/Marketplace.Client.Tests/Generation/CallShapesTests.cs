@@ -14,12 +14,12 @@ namespace Marketplace.Client.Tests.Generation;
 public sealed class CallShapesTests : IDisposable
 {
     private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":10,"total":1}},"data":[{"id":"INS-1"}]}""";
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     public CallShapesTests()
     {
-        _api.Serve(StubApi.InstancesPath, Page);
-        _api.Serve(StubApi.InstallationsPath, Page);
+        _api.Serve(TestApi.InstancesPath, Page);
+        _api.Serve(TestApi.InstallationsPath, Page);
     }
 
     [Fact]
@@ -31,21 +31,21 @@ public sealed class CallShapesTests : IDisposable
         using var cancellation = new CancellationTokenSource();
         var ct = cancellation.Token;
 
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId, null);
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId, null, 10, 0);
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId, 10, 0);
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId, 10, 0, ct);
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId, limit: 10);
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId, cancellationToken: ct);
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId, query);
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId, query, 10, 0, ct);
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId, query, limit: 10, cancellationToken: ct);
-        await contract.ListInstallationsAsync(StubApi.ExtensionId, null);
-        await contract.ListInstallationsAsync(StubApi.ExtensionId, 10, 0);
-        await contract.ListInstallationsAsync(extensionId: StubApi.ExtensionId, query: query, limit: 10);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId, null);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId, null, 10, 0);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId, 10, 0);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId, 10, 0, ct);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 10);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId, cancellationToken: ct);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId, query);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId, query, 10, 0, ct);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId, query, limit: 10, cancellationToken: ct);
+        await contract.ListInstallationsAsync(TestApi.ExtensionId, null);
+        await contract.ListInstallationsAsync(TestApi.ExtensionId, 10, 0);
+        await contract.ListInstallationsAsync(extensionId: TestApi.ExtensionId, query: query, limit: 10);
 
-        var queries = _api.Server.LogEntries.Select(e => e.RequestMessage!.RawQuery ?? "").ToList();
+        var queries = _api.WireMock.LogEntries.Select(e => e.RequestMessage!.RawQuery ?? "").ToList();
         Assert.Equal(13, queries.Count);
         Assert.Equal(new[] { false, false, false, false, false, false, false, true, true, true, false, false, true },
             queries.Select(q => q.Contains("eq(status,%22Running%22)", StringComparison.Ordinal)));
@@ -60,11 +60,11 @@ public sealed class CallShapesTests : IDisposable
         IMarketplaceClient contract = client;
         using var cancellation = new CancellationTokenSource();
 
-        Assert.Single(await ToListAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId)));
-        Assert.Single(await ToListAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, null)));
-        Assert.Single(await ToListAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, null, cancellation.Token)));
-        Assert.Single(await ToListAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, cancellationToken: cancellation.Token)));
-        Assert.Single(await ToListAsync(contract.ListAllInstallationsAsync(StubApi.ExtensionId, RqlQuery.Where(Rql.Eq("status", "Installed")))));
+        Assert.Single(await ToListAsync(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId)));
+        Assert.Single(await ToListAsync(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, null)));
+        Assert.Single(await ToListAsync(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, null, cancellation.Token)));
+        Assert.Single(await ToListAsync(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, cancellationToken: cancellation.Token)));
+        Assert.Single(await ToListAsync(contract.ListAllInstallationsAsync(TestApi.ExtensionId, RqlQuery.Where(Rql.Eq("status", "Installed")))));
         Assert.Throws<ArgumentNullException>(() => client.ListAllInstallationsAsync(null!));
     }
 

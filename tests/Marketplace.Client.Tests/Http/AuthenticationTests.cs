@@ -7,22 +7,21 @@ namespace Marketplace.Client.Tests.Http;
 
 public class AuthenticationTests : IDisposable
 {
-    private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":100,"total":0}},"data":[]}""";
 
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     public void Dispose() => _api.Dispose();
 
     [Fact]
     public async Task Every_request_carries_the_bearer_token_and_the_user_agent()
     {
-        _api.Serve(StubApi.InstancesPath, Page);
+        _api.Serve(TestApi.InstancesPath, TestApi.EmptyPage);
         using var client = _api.CreateClient();
 
-        await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
 
-        var request = _api.Server.LogEntries.Single().RequestMessage!;
-        Assert.Equal("Bearer " + StubApi.Token, request.Headers!["Authorization"].Single());
+        var request = _api.WireMock.LogEntries.Single().RequestMessage!;
+        Assert.Equal("Bearer " + TestApi.Token, request.Headers!["Authorization"].Single());
         Assert.StartsWith("Marketplace.Client/", request.Headers["User-Agent"].Single(), StringComparison.Ordinal);
     }
 
@@ -32,7 +31,7 @@ public class AuthenticationTests : IDisposable
         var error = Assert.Throws<InvalidOperationException>(() => _api.CreateClient(o => o.Token = null));
 
         Assert.Equal("No Marketplace API token: set MarketplaceClientOptions.Token, the MPT_API_TOKEN environment variable, or a TokenProvider.", error.Message);
-        Assert.Empty(_api.Server.LogEntries);
+        Assert.Empty(_api.WireMock.LogEntries);
     }
 
     [Theory]
@@ -45,7 +44,7 @@ public class AuthenticationTests : IDisposable
 
         Assert.Contains("cannot go into an HTTP header", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("1234-5678", error.Message, StringComparison.Ordinal);
-        Assert.Empty(_api.Server.LogEntries);
+        Assert.Empty(_api.WireMock.LogEntries);
     }
 
     [Theory]
@@ -62,7 +61,7 @@ public class AuthenticationTests : IDisposable
     [Fact]
     public void The_options_never_show_the_token()
     {
-        var options = new MarketplaceClientOptions { Token = StubApi.Token };
+        var options = new MarketplaceClientOptions { Token = TestApi.Token };
 
         Assert.DoesNotContain("s3cr3t", options.ToString(), StringComparison.Ordinal);
         Assert.Contains("Token=***", options.ToString(), StringComparison.Ordinal);
@@ -75,7 +74,7 @@ public class AuthenticationTests : IDisposable
 
         await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync("../x?y=1#z"));
 
-        var request = _api.Server.LogEntries.Single().RequestMessage!;
+        var request = _api.WireMock.LogEntries.Single().RequestMessage!;
         var segments = new Uri(request.Url).AbsolutePath.Split('/');
         Assert.Equal(new[] { "", "public", "v1", "integration", "extensions", segments[5], "instances" }, segments);
         Assert.Equal("../x?y=1#z", Uri.UnescapeDataString(segments[5]));
@@ -87,7 +86,7 @@ public class AuthenticationTests : IDisposable
     {
         const string token = "opaque-S3cr3t/value+with=odd~chars";
         var encoded = Uri.EscapeDataString(token);
-        _api.Server.Given(WireMock.RequestBuilders.Request.Create().UsingGet())
+        _api.WireMock.Given(WireMock.RequestBuilders.Request.Create().UsingGet())
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(401)
                 .WithHeader("Content-Type", "application/problem+json")
                 .WithHeader("WWW-Authenticate", $"Bearer error=\"invalid_token\", token=\"{token}\"")
@@ -95,7 +94,7 @@ public class AuthenticationTests : IDisposable
                 .WithBody($$"""{"title":"Unauthorized","status":401,"detail":"The token {{token}} is not valid.","errors":{"token":["{{token}} expired"]},"echo":"{{encoded}}","traceId":"00-1"}"""));
         using var client = _api.CreateClient(o => o.Token = token);
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         var everything = string.Join("\n", new[] { error.Message, error.ToString(), error.Detail, error.ResponseExcerpt }
             .Concat(error.Errors.Select(e => e.ToString()))

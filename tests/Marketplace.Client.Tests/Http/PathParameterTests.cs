@@ -13,7 +13,7 @@ namespace Marketplace.Client.Tests.Http;
 /// </summary>
 public sealed class PathParameterTests : IDisposable
 {
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     [Fact]
     public async Task A_dot_segment_or_empty_id_is_refused_naming_the_parameter_by_every_operation()
@@ -43,13 +43,13 @@ public sealed class PathParameterTests : IDisposable
             }
         }
 
-        Assert.Empty(_api.Server.LogEntries);
+        Assert.Empty(_api.WireMock.LogEntries);
     }
 
     [Fact]
     public async Task An_ordinary_id_with_characters_that_need_escaping_stays_one_segment()
     {
-        _api.Server.Given(WireMock.RequestBuilders.Request.Create().UsingGet())
+        _api.WireMock.Given(WireMock.RequestBuilders.Request.Create().UsingGet())
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithHeader("Content-Type", "application/json")
                 .WithBody("""{"$meta":{"pagination":{"offset":0,"limit":100,"total":0}},"data":[]}"""));
         using var client = _api.CreateClient();
@@ -57,7 +57,7 @@ public sealed class PathParameterTests : IDisposable
         var page = await client.ListExtensionInstancesAsync("a/../b");
 
         Assert.Empty(page.Data!);
-        Assert.EndsWith("/public/v1/integration/extensions/a%2F..%2Fb/instances", _api.Server.LogEntries.Single().RequestMessage!.AbsoluteUrl, StringComparison.Ordinal);
+        Assert.EndsWith("/public/v1/integration/extensions/a%2F..%2Fb/instances", _api.WireMock.LogEntries.Single().RequestMessage!.AbsoluteUrl, StringComparison.Ordinal);
     }
 
     private static bool IsPathParameter(ParameterInfo parameter) => parameter.ParameterType == typeof(string) && !parameter.HasDefaultValue;

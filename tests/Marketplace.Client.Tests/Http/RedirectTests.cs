@@ -12,7 +12,7 @@ namespace Marketplace.Client.Tests.Http;
 public sealed class RedirectTests : IDisposable
 {
     private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":100,"total":1}},"data":[{"id":"INS-1"}]}""";
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
     private readonly WireMockServer _elsewhere = WireMockServer.Start();
 
     public void Dispose()
@@ -24,16 +24,16 @@ public sealed class RedirectTests : IDisposable
     [Fact]
     public async Task A_redirect_within_the_same_origin_is_followed_with_the_token()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(307).WithHeader("Location", "/v2" + StubApi.InstancesPath));
-        _api.Serve("/v2" + StubApi.InstancesPath, Page);
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(307).WithHeader("Location", "/v2" + TestApi.InstancesPath));
+        _api.Serve("/v2" + TestApi.InstancesPath, Page);
         using var client = _api.CreateClient();
 
-        var page = await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        var page = await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
 
         Assert.Equal("INS-1", page.Data!.Single().Id);
-        var followed = _api.Server.LogEntries.Single(e => e.RequestMessage!.Path.StartsWith("/v2", StringComparison.Ordinal)).RequestMessage!;
-        Assert.Equal("Bearer " + StubApi.Token, followed.Headers!["Authorization"].Single());
+        var followed = _api.WireMock.LogEntries.Single(e => e.RequestMessage!.Path.StartsWith("/v2", StringComparison.Ordinal)).RequestMessage!;
+        Assert.Equal("Bearer " + TestApi.Token, followed.Headers!["Authorization"].Single());
     }
 
     [Theory]
@@ -44,11 +44,11 @@ public sealed class RedirectTests : IDisposable
     public async Task A_redirect_to_another_origin_is_not_followed_and_the_token_never_goes_there(int status)
     {
         _elsewhere.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(Page));
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Location", _elsewhere.Url + StubApi.InstancesPath));
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Location", _elsewhere.Url + TestApi.InstancesPath));
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(status, error.StatusCode);
         Assert.Contains("not followed", error.Message, StringComparison.Ordinal);
@@ -59,18 +59,18 @@ public sealed class RedirectTests : IDisposable
     [Fact]
     public async Task The_registered_client_does_not_follow_either()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", _elsewhere.Url + "/x"));
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
         Microsoft.Extensions.DependencyInjection.MarketplaceClientServiceCollectionExtensions.AddMarketplaceClient(services, o =>
         {
             o.BaseUri = _api.BaseUri;
-            o.Token = StubApi.Token;
+            o.Token = TestApi.Token;
         });
         using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
         var client = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IMarketplaceClient>(provider);
 
-        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Empty(_elsewhere.LogEntries);
     }
@@ -78,13 +78,13 @@ public sealed class RedirectTests : IDisposable
     [Fact]
     public async Task A_redirect_loop_ends()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", StubApi.InstancesPath));
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", TestApi.InstancesPath));
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Contains("at most 5 are followed", error.Message, StringComparison.Ordinal);
-        Assert.Equal(6, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(6, _api.RequestCount(TestApi.InstancesPath));
     }
 }

@@ -18,21 +18,20 @@ namespace Marketplace.Client.Tests.Http;
 /// </summary>
 public class RetryTests : IDisposable
 {
-    private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":100,"total":0}},"data":[]}""";
 
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     public void Dispose() => _api.Dispose();
 
     private void FirstThen(IResponseBuilder first, IResponseBuilder then)
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
             .InScenario("retry").WillSetStateTo("recovered").RespondWith(first);
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
             .InScenario("retry").WhenStateIs("recovered").RespondWith(then);
     }
 
-    private static IResponseBuilder Ok() => Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page);
+    private static IResponseBuilder Ok() => Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(TestApi.EmptyPage);
 
     [Fact]
     public async Task A_429_with_retry_after_is_waited_out_then_retried()
@@ -42,15 +41,15 @@ public class RetryTests : IDisposable
         var clock = new Marketplace.Client.Tests.Pipeline.ManualClock();
         using var client = _api.CreateClient(o => o.TimeProvider = clock);
 
-        var call = client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        var call = client.ListExtensionInstancesAsync(TestApi.ExtensionId);
         await Marketplace.Client.Tests.Pipeline.InMemory.EventuallyAsync(
             () => clock.Timers.Any(t => t >= TimeSpan.FromSeconds(1) && t <= TimeSpan.FromSeconds(1.1)), "the client did not wait for Retry-After: 1");
-        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(1, _api.RequestCount(TestApi.InstancesPath));
         clock.Advance(TimeSpan.FromSeconds(1.1));
         var page = await call;
 
         Assert.Equal(0, page.Metadata!.Pagination!.Total);
-        Assert.Equal(2, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(2, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Fact]
@@ -61,12 +60,12 @@ public class RetryTests : IDisposable
         using var client = _api.CreateClient(o => o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(60));
         var clock = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(429, error.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
         Assert.Contains("wait 120 s", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(1, _api.RequestCount(TestApi.InstancesPath));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the client waited for a Retry-After it would not honour ({clock.Elapsed})");
     }
 
@@ -76,24 +75,24 @@ public class RetryTests : IDisposable
         FirstThen(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "10"), Ok());
         using var client = _api.CreateClient(o => o.Timeout = TimeSpan.FromSeconds(5));
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(503, error.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(10), error.RetryAfter);
-        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(1, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Fact]
     public async Task A_persistent_503_gives_up_after_the_configured_attempts_with_the_api_exception()
     {
-        _api.Serve(StubApi.InstancesPath, """{"title":"Service Unavailable","status":503}""", 503, "application/problem+json");
+        _api.Serve(TestApi.InstancesPath, """{"title":"Service Unavailable","status":503}""", 503, "application/problem+json");
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(503, error.StatusCode);
         Assert.Equal("Service Unavailable", error.Title);
-        Assert.Equal(5, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(5, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Theory]
@@ -102,53 +101,48 @@ public class RetryTests : IDisposable
     [InlineData(404)]
     public async Task A_client_error_is_not_retried(int status)
     {
-        _api.Serve(StubApi.InstancesPath, "{}", status);
+        _api.Serve(TestApi.InstancesPath, "{}", status);
         using var client = _api.CreateClient();
 
-        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
-        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(1, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Fact]
     public async Task Retries_can_be_switched_off()
     {
-        _api.Serve(StubApi.InstancesPath, "{}", 503);
+        _api.Serve(TestApi.InstancesPath, "{}", 503);
         using var client = _api.CreateClient(o => o.Retry.Enabled = false);
 
-        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
-        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(1, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Fact]
     public async Task A_connection_dropped_in_the_middle_of_the_body_is_retried()
     {
-        using var server = new RawHttpServer(connection => connection == 0
-            ? RawHttpServer.Http("200 OK", Page.Substring(0, 20), contentLength: Page.Length)
-            : RawHttpServer.Http("200 OK", Page));
-        using var client = _api.CreateClient(o => o.BaseUri = server.BaseUri);
+        _api.Server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(3)).CutOffNext();
+        using var client = _api.CreateClient();
 
-        var page = await client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        var page = await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
 
-        Assert.Equal(0, page.Metadata!.Pagination!.Total);
-        Assert.Equal(2, server.Connections);
+        Assert.Equal(3, page.Metadata!.Pagination!.Total);
+        Assert.Equal(3, page.Data!.Count);
+        Assert.Equal(2, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Fact]
     public async Task A_body_that_keeps_being_cut_off_surfaces_as_http_request_exception()
     {
-        using var server = new RawHttpServer(_ => RawHttpServer.Http("200 OK", Page.Substring(0, 20), contentLength: Page.Length));
-        using var client = _api.CreateClient(o =>
-        {
-            o.BaseUri = server.BaseUri;
-            o.Retry.MaxAttempts = 3;
-        });
+        _api.Server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(3)).CutOffNext().CutOffNext().CutOffNext();
+        using var client = _api.CreateClient(o => o.Retry.MaxAttempts = 3);
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.StartsWith("Reading the response to GET /public/v1/integration/extensions/EXT-6822-9898-4256/instances failed", error.Message, StringComparison.Ordinal);
-        Assert.Equal(3, server.Connections);
+        Assert.Equal(3, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Fact]
@@ -164,7 +158,7 @@ public class RetryTests : IDisposable
             o.Retry.MaxAttempts = 3;
         });
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.IsType<SocketException>(error.InnerException);
     }
@@ -172,7 +166,7 @@ public class RetryTests : IDisposable
     [Fact]
     public async Task An_attempt_that_takes_too_long_is_retried_then_surfaces_as_timeout_exception()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
             .RespondWith(Ok().WithDelay(TimeSpan.FromSeconds(3)));
         using var client = _api.CreateClient(o =>
         {
@@ -180,7 +174,7 @@ public class RetryTests : IDisposable
             o.Retry.MaxAttempts = 2;
         });
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Contains("did not answer GET /public/v1/integration/extensions/EXT-6822-9898-4256/instances within 0.2 s (attempts: 2)", error.Message, StringComparison.Ordinal);
     }
@@ -188,30 +182,30 @@ public class RetryTests : IDisposable
     [Fact]
     public async Task Cancellation_stops_waiting_for_a_retry_at_once()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "30"));
         using var client = _api.CreateClient();
         using var cancellation = new CancellationTokenSource();
 
-        var call = client.ListExtensionInstancesAsync(StubApi.ExtensionId, cancellationToken: cancellation.Token);
+        var call = client.ListExtensionInstancesAsync(TestApi.ExtensionId, cancellationToken: cancellation.Token);
         var waited = Stopwatch.StartNew();
-        while (_api.RequestCount(StubApi.InstancesPath) == 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(20);
+        while (_api.RequestCount(TestApi.InstancesPath) == 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(20);
         await Task.Delay(100);
         cancellation.Cancel();
 
         var finished = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(15)));
         Assert.Same(call, finished);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-        Assert.Equal(1, _api.RequestCount(StubApi.InstancesPath));
+        Assert.Equal(1, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Fact]
     public async Task Only_idempotent_requests_are_retried()
     {
-        _api.Server.Given(Request.Create().WithPath("/post").UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
+        _api.WireMock.Given(Request.Create().WithPath("/post").UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
         using var client = _api.CreateClient();
         using var transport = new SocketsHttpHandler();
-        var options = new MarketplaceClientOptions { Token = StubApi.Token, Transport = transport, Retry = { BaseDelay = TimeSpan.FromMilliseconds(1) } };
+        var options = new MarketplaceClientOptions { Token = TestApi.Token, Transport = transport, Retry = { BaseDelay = TimeSpan.FromMilliseconds(1) } };
         using var http = new HttpClient(Marketplace.Client.Http.MarketplaceHttp.CreatePipeline(options, null));
 
         using var response = await http.PostAsync(new Uri(_api.BaseUri, "post"), new StringContent("{}"));

@@ -22,7 +22,6 @@ namespace Marketplace.Client.Tests.Pipeline;
 /// </summary>
 public sealed class PipelineTests
 {
-    private const string ExtensionId = "EXT-6822-9898-4256";
     private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":100,"total":1}},"data":[{"id":"INS-6587-4477-5207-8032","status":"Running"}]}""";
 
     private static HttpResponseMessage Json(int status = 200, string body = Page) =>
@@ -67,7 +66,7 @@ public sealed class PipelineTests
             .AddHandler(() => new Counting(log, "attempt"), MarketplaceHandlerPosition.PerRetry);
         using var client = new MarketplaceClient(options);
 
-        var page = await client.ListExtensionInstancesAsync(ExtensionId);
+        var page = await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
 
         Assert.Equal(1, page.Metadata!.Pagination!.Total);
         Assert.Equal(
@@ -81,9 +80,9 @@ public sealed class PipelineTests
     {
         var transport = new DisposalTracking(_ => Json());
         using (var client = new MarketplaceClient(Options(transport)))
-            await client.ListExtensionInstancesAsync(ExtensionId);
+            await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
         using (var client = new MarketplaceClient(Options(transport)))
-            await client.ListExtensionInstancesAsync(ExtensionId);
+            await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
 
         Assert.False(transport.Disposed);
         Assert.Equal(2, transport.Sent);
@@ -120,8 +119,8 @@ public sealed class PipelineTests
 
         using (var provider = services.BuildServiceProvider())
         {
-            await provider.GetRequiredService<IMarketplaceClient>().ListExtensionInstancesAsync(ExtensionId);
-            await provider.GetRequiredService<IMarketplaceClient>().ListExtensionInstancesAsync(ExtensionId);
+            await provider.GetRequiredService<IMarketplaceClient>().ListExtensionInstancesAsync(TestApi.ExtensionId);
+            await provider.GetRequiredService<IMarketplaceClient>().ListExtensionInstancesAsync(TestApi.ExtensionId);
         }
         // What the factory disposes when it recycles a chain (after its handler lifetime, at least a second) is the
         // bottom the registration gave it: disposing that leaves the caller's transport usable.
@@ -148,7 +147,7 @@ public sealed class PipelineTests
         options.TimeProvider = clock;
         using var client = new MarketplaceClient(options);
 
-        var call = client.ListExtensionInstancesAsync(ExtensionId);
+        var call = client.ListExtensionInstancesAsync(TestApi.ExtensionId);
         // Timer 0 is the first attempt's timeout; the retry's wait is the next one.
         await InMemory.EventuallyAsync(() => clock.Timers.Any(t => t >= TimeSpan.FromSeconds(30) && t <= TimeSpan.FromSeconds(31)), $"no 30 s wait was started ({clock.Timers.Joined()})");
         clock.Advance(TimeSpan.FromSeconds(31));
@@ -169,7 +168,7 @@ public sealed class PipelineTests
         });
         using var client = new MarketplaceClient(Options(transport));
 
-        await foreach (var _ in client.ListAllExtensionInstancesAsync(ExtensionId)) { }
+        await foreach (var _ in client.ListAllExtensionInstancesAsync(TestApi.ExtensionId)) { }
 
         var frames = LibraryFrames(atTransport!);
         Assert.True(frames.Count <= 8, $"{frames.Count} library frames between the caller and the transport: {string.Join(" > ", frames)}");

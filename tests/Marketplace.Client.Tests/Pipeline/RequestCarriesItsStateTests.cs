@@ -21,15 +21,14 @@ namespace Marketplace.Client.Tests.Pipeline;
 [Collection(nameof(TelemetryCollection))]
 public sealed class RequestCarriesItsStateTests : IAsyncLifetime
 {
-    private const string ExtensionId = "EXT-6822-9898-4256";
 
     private MarketplaceTestServer _server = null!;
 
     public Task InitializeAsync()
     {
         _server = MarketplaceTestServer.Start();
-        _server.AddExtensionInstances(ExtensionId, Enumerable.Range(0, 3).Select(i => new Instance { Id = $"INS-6587-4477-5207-{i:D4}", Name = "node-" + i }));
-        _server.AddInstallations(ExtensionId, new[] { new Installation { Id = "EXI-1234-5678-0001" } });
+        _server.AddExtensionInstances(TestApi.ExtensionId, Enumerable.Range(0, 3).Select(i => new Instance { Id = $"INS-6587-4477-5207-{i:D4}", Name = "node-" + i }));
+        _server.AddInstallations(TestApi.ExtensionId, new[] { new Installation { Id = "EXI-1234-5678-0001" } });
         return Task.CompletedTask;
     }
 
@@ -47,8 +46,8 @@ public sealed class RequestCarriesItsStateTests : IAsyncLifetime
         public async ValueTask<MarketplaceAccessToken> GetTokenAsync(MarketplaceTokenRequest request, CancellationToken cancellationToken)
         {
             Calls++;
-            await _inner.ListInstallationsAsync(ExtensionId, cancellationToken: cancellationToken);
-            await foreach (var _ in _inner.ListAllInstallationsAsync(ExtensionId, cancellationToken: cancellationToken)) { }
+            await _inner.ListInstallationsAsync(TestApi.ExtensionId, cancellationToken: cancellationToken);
+            await foreach (var _ in _inner.ListAllInstallationsAsync(TestApi.ExtensionId, cancellationToken: cancellationToken)) { }
             return new MarketplaceAccessToken(MarketplaceTestServer.Token);
         }
     }
@@ -65,8 +64,8 @@ public sealed class RequestCarriesItsStateTests : IAsyncLifetime
 
         var query = RqlQuery.Where(Rql.Eq("name", "node-1"));
         var listed = new List<Instance>();
-        await foreach (var instance in outer.ListAllExtensionInstancesAsync(ExtensionId, query)) listed.Add(instance);
-        await outer.ListExtensionInstancesAsync(ExtensionId, query, limit: 5);
+        await foreach (var instance in outer.ListAllExtensionInstancesAsync(TestApi.ExtensionId, query)) listed.Add(instance);
+        await outer.ListExtensionInstancesAsync(TestApi.ExtensionId, query, limit: 5);
 
         Assert.Equal(1, provider.Calls);
         var installations = _server.Requests.Where(r => r.Path.EndsWith("/installations", StringComparison.Ordinal)).ToList();
@@ -84,9 +83,9 @@ public sealed class RequestCarriesItsStateTests : IAsyncLifetime
         using var client = _server.CreateClient(o => o.PageSize = 1);
         var running = RqlQuery.Where(Rql.Eq("name", "node-0"));
         var stopped = RqlQuery.Where(Rql.Eq("name", "node-2"));
-        var first = Drain(client.ListAllExtensionInstancesAsync(ExtensionId, running));
-        var second = Drain(client.StreamAllExtensionInstancesAsync(ExtensionId, stopped));
-        var third = Drain(client.ListAllExtensionInstancesAsync(ExtensionId));
+        var first = Drain(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, running));
+        var second = Drain(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, stopped));
+        var third = Drain(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId));
         await Task.WhenAll(first, second, third);
 
         var instances = _server.Requests.Where(r => r.Path.EndsWith("/instances", StringComparison.Ordinal)).ToList();

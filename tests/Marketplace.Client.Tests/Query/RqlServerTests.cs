@@ -22,11 +22,11 @@ public sealed class RqlServerTests : IDisposable
         "50%*off", "50% off", "*star", "star*", "R&D #1 = 100% +x ü", "C:\\temp", "status",
     };
 
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     public RqlServerTests()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
             .RespondWith(Response.Create().WithCallback(request =>
             {
                 var filter = RqlReader.DecodeQuery(request.RawQuery?.TrimStart('?') ?? "")
@@ -73,7 +73,7 @@ public sealed class RqlServerTests : IDisposable
         using var client = _api.CreateClient();
 
         var names = new List<string?>();
-        await foreach (var instance in client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, RqlQuery.Where(filter())))
+        await foreach (var instance in client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, RqlQuery.Where(filter())))
             names.Add(instance.Name);
 
         Assert.True(expected.OrderBy(n => n, StringComparer.Ordinal).SequenceEqual(names.OrderBy(n => n, StringComparer.Ordinal)), $"{what}: got [{string.Join(" | ", names)}]");
@@ -84,7 +84,7 @@ public sealed class RqlServerTests : IDisposable
     {
         Assert.Throws<ArgumentException>(() => RqlQuery.Where(Rql.Eq("name", "it's \"both\"")));
 
-        Assert.Empty(_api.Server.LogEntries);
+        Assert.Empty(_api.WireMock.LogEntries);
     }
 
     private static bool Evaluate(RqlReader.Node node, string name)

@@ -21,7 +21,7 @@ namespace Marketplace.Client.Tests.Readme;
 /// creating it continues the first block), and runs against the recorded responses with the real base URI and the
 /// placeholder token swapped for the test's.
 /// </summary>
-public class ReadmeExamplesTests : IClassFixture<RecordedApi>
+public class ReadmeExamplesTests : IClassFixture<TestApi.Recorded>
 {
     private const string RealBaseUri = "new Uri(\"https://api.platform.softwareone.com\")";
     private const string PlaceholderToken = "\"idt:TKN-…\"";
@@ -31,9 +31,9 @@ public class ReadmeExamplesTests : IClassFixture<RecordedApi>
             .Select(m => m.Groups[1].Value)
             .ToList());
 
-    private readonly RecordedApi _api;
+    private readonly TestApi.Recorded _api;
 
-    public ReadmeExamplesTests(RecordedApi api) => _api = api;
+    public ReadmeExamplesTests(TestApi.Recorded api) => _api = api;
 
     [Fact]
     public void The_readme_has_the_usage_and_registration_examples()
@@ -79,7 +79,7 @@ public class ReadmeExamplesTests : IClassFixture<RecordedApi>
         var services = new ServiceCollection();
         services.AddLogging();
 
-        await (Task)run.Invoke(null, new object?[] { _api.Server.BaseUri, "unused", services, new Dictionary<string, string?> { ["Marketplace:Token"] = "idt:TKN-1234-5678:readme" }, CancellationToken.None })!;
+        await (Task)run.Invoke(null, new object?[] { _api.BaseUri, "unused", services, new Dictionary<string, string?> { ["Marketplace:Token"] = "idt:TKN-1234-5678:readme" }, CancellationToken.None })!;
 
         using var provider = services.BuildServiceProvider();
         Assert.NotNull(provider.GetRequiredService<IMarketplaceClient>());
@@ -113,7 +113,7 @@ public class ReadmeExamplesTests : IClassFixture<RecordedApi>
         Console.SetOut(output);
         try
         {
-            await (Task)run.Invoke(null, new object?[] { _api.Server.BaseUri, token, new ServiceCollection(), new Dictionary<string, string?>(), CancellationToken.None })!;
+            await (Task)run.Invoke(null, new object?[] { _api.BaseUri, token, new ServiceCollection(), new Dictionary<string, string?>(), CancellationToken.None })!;
         }
         finally
         {

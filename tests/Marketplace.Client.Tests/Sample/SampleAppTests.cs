@@ -64,10 +64,10 @@ public class SampleAppTests
     [Fact]
     public async Task An_api_error_is_one_line_without_the_token()
     {
-        using var api = new RecordedApi();
+        using var api = new TestApi.Recorded();
         var environment = new Dictionary<string, string> { [SampleApp.TokenVariable] = Token };
 
-        var (exitCode, _, error) = await RunAsync(environment, "--base-url", api.Server.BaseUri.ToString(), "--extension", "EXT-0000-0000-0000");
+        var (exitCode, _, error) = await RunAsync(environment, "--base-url", api.BaseUri.ToString(), "--extension", "EXT-0000-0000-0000");
 
         Assert.Equal(SampleApp.ApiFailure, exitCode);
         Assert.Equal("error: the Marketplace API answered HTTP 404 for extension EXT-0000-0000-0000.", error.Trim());

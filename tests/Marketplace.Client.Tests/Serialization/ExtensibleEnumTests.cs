@@ -21,9 +21,9 @@ public class ExtensibleEnumTests
 
     private static async Task<InstanceListResponse> ServeAndListAsync(string body)
     {
-        using var api = new StubApi();
-        api.Serve(StubApi.InstancesPath, body);
-        return await api.Client.ListExtensionInstancesAsync(StubApi.ExtensionId);
+        using var api = new TestApi();
+        api.Serve(TestApi.InstancesPath, body);
+        return await api.Client.ListExtensionInstancesAsync(TestApi.ExtensionId);
     }
 
     [Fact]

@@ -18,21 +18,16 @@ namespace Marketplace.Client.Tests.Streaming;
 /// </summary>
 public sealed class StreamingTests : IDisposable
 {
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     public void Dispose() => _api.Dispose();
-
-    private static string Record(int i, string status = "Running") =>
-        JsonConvert.SerializeObject(new { id = $"INS-0000-0000-0000-{i:D4}", name = $"instance {i}", status });
-
-    private static string Lines(int count) => string.Concat(Enumerable.Range(0, count).Select(i => Record(i) + "\n"));
 
     private void Serve(string body, int? declared, string contentType = "application/jsonl", bool echo = true, int status = 200)
     {
         var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", contentType).WithBody(body);
         if (echo) response = response.WithHeader("MPT-Streaming", "true");
         if (declared is { } count) response = response.WithHeader("MPT-Item-Count", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet().WithHeader("MPT-Streaming", "true")).RespondWith(response);
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet().WithHeader("MPT-Streaming", "true")).RespondWith(response);
     }
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
@@ -45,12 +40,12 @@ public sealed class StreamingTests : IDisposable
     [Fact]
     public async Task A_stream_gives_the_same_items_as_paging_the_same_data_in_one_request()
     {
-        Serve(Lines(250), 250);
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet().WithHeader("MPT-Streaming", "true", WireMock.Matchers.MatchBehaviour.RejectOnMatch))
+        Serve(TestApi.Lines(250), 250);
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet().WithHeader("MPT-Streaming", "true", WireMock.Matchers.MatchBehaviour.RejectOnMatch))
             .RespondWith(Response.Create().WithCallback(request =>
             {
                 var offset = int.Parse(request.Query!["offset"].Single(), System.Globalization.CultureInfo.InvariantCulture);
-                var items = Enumerable.Range(offset, Math.Min(100, 250 - offset)).Select(i => Record(i));
+                var items = Enumerable.Range(offset, Math.Min(100, 250 - offset)).Select(i => TestApi.Record(i));
                 return new WireMock.ResponseMessage
                 {
                     StatusCode = 200,
@@ -64,26 +59,26 @@ public sealed class StreamingTests : IDisposable
         using var client = _api.CreateClient();
         var query = RqlQuery.Where(Rql.Eq("status", "Running")).Select("+audit");
 
-        var streamed = await ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId, query));
-        var paged = await ToListAsync(client.ListAllExtensionInstancesAsync(StubApi.ExtensionId, query));
+        var streamed = await ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, query));
+        var paged = await ToListAsync(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, query));
 
         Assert.Equal(paged.Select(i => Marketplace.Client.Serialization.MarketplaceJson.Serialize(i)), streamed.Select(i => Marketplace.Client.Serialization.MarketplaceJson.Serialize(i)));
         Assert.Equal(250, streamed.Count);
-        var streamRequest = _api.Server.LogEntries.First().RequestMessage!;
+        var streamRequest = _api.WireMock.LogEntries.First().RequestMessage!;
         Assert.Equal("application/jsonl", streamRequest.Headers!["Accept"].Single());
         Assert.Equal("true", streamRequest.Headers["MPT-Streaming"].Single());
         Assert.Equal("?eq(status,%22Running%22)&select=%2Baudit", streamRequest.RawQuery);
-        Assert.Equal(4, _api.Server.LogEntries.Count); // one stream, three pages
+        Assert.Equal(4, _api.WireMock.LogEntries.Count); // one stream, three pages
     }
 
     [Fact]
     public async Task Limit_and_offset_are_passed_through_and_progress_is_reported()
     {
-        Serve(Lines(150), 150);
+        Serve(TestApi.Lines(150), 150);
         using var client = _api.CreateClient();
         var reports = new List<MarketplaceStreamProgress>();
 
-        var items = await ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId, options: new MarketplaceStreamOptions
+        var items = await ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, options: new MarketplaceStreamOptions
         {
             Limit = 150,
             Offset = 20,
@@ -91,7 +86,7 @@ public sealed class StreamingTests : IDisposable
         }));
 
         Assert.Equal(150, items.Count);
-        Assert.Equal("?limit=150&offset=20", _api.Server.LogEntries.Single().RequestMessage!.RawQuery);
+        Assert.Equal("?limit=150&offset=20", _api.WireMock.LogEntries.Single().RequestMessage!.RawQuery);
         Assert.Equal(new[] { new MarketplaceStreamProgress(150, 100), new MarketplaceStreamProgress(150, 150) }, reports);
         Assert.True(reports[^1].IsComplete);
     }
@@ -99,10 +94,10 @@ public sealed class StreamingTests : IDisposable
     [Fact]
     public async Task Keep_alive_lines_are_skipped_and_unknown_fields_and_values_are_kept()
     {
-        Serve(" \n" + Record(0) + "\n\t\r\n" + """{"id":"INS-1","status":"Suspended","tier":"gold"}""" + "\n  \n", 2);
+        Serve(" \n" + TestApi.Record(0) + "\n\t\r\n" + """{"id":"INS-1","status":"Suspended","tier":"gold"}""" + "\n  \n", 2);
         using var client = _api.CreateClient();
 
-        var items = await ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId));
+        var items = await ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(2, items.Count);
         Assert.Equal(InstanceStatusKind.Unknown, items[1].Status!.Value.Kind);
@@ -113,11 +108,11 @@ public sealed class StreamingTests : IDisposable
     [Fact]
     public async Task A_record_deleted_after_the_snapshot_is_marked_and_can_be_skipped()
     {
-        Serve(Record(0) + "\n" + """{"id":"INS-0000-0000-0000-0001","$meta":{"deleted":true}}""" + "\n" + Record(2) + "\n", 3);
+        Serve(TestApi.Record(0) + "\n" + """{"id":"INS-0000-0000-0000-0001","$meta":{"deleted":true}}""" + "\n" + TestApi.Record(2) + "\n", 3);
         using var client = _api.CreateClient();
 
-        var all = await ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId));
-        var live = await ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId, options: new MarketplaceStreamOptions { SkipDeleted = true }));
+        var all = await ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId));
+        var live = await ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, options: new MarketplaceStreamOptions { SkipDeleted = true }));
 
         Assert.Equal(new bool?[] { null, true, null }, all.Select(i => i.Metadata?.Deleted));
         Assert.Null(all[1].Name);
@@ -130,7 +125,7 @@ public sealed class StreamingTests : IDisposable
         Serve("""{"$meta":{"pagination":{"offset":0,"limit":100,"total":250}},"data":[{"id":"INS-1"}]}""", null, contentType: "application/json", echo: false);
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)));
 
         Assert.Contains("ListExtensionInstances (streaming): the server did not stream", error.Message, StringComparison.Ordinal);
         Assert.Contains("application/json", error.Message, StringComparison.Ordinal);
@@ -143,12 +138,12 @@ public sealed class StreamingTests : IDisposable
     [InlineData("-3", "'-3'")]
     public async Task A_missing_or_non_numeric_item_count_is_refused(string? count, string shown)
     {
-        var response = Response.Create().WithHeader("Content-Type", "application/jsonl").WithHeader("MPT-Streaming", "true").WithBody(Lines(2));
+        var response = Response.Create().WithHeader("Content-Type", "application/jsonl").WithHeader("MPT-Streaming", "true").WithBody(TestApi.Lines(2));
         if (count is not null) response = response.WithHeader("MPT-Item-Count", count);
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).RespondWith(response);
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet()).RespondWith(response);
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)));
 
         Assert.Contains($"MPT-Item-Count is {shown}", error.Message, StringComparison.Ordinal);
     }
@@ -156,13 +151,13 @@ public sealed class StreamingTests : IDisposable
     [Fact]
     public async Task A_stream_that_ends_cleanly_short_of_its_count_is_a_truncated_export()
     {
-        Serve(Lines(2), 3);
+        Serve(TestApi.Lines(2), 3);
         using var client = _api.CreateClient();
         var delivered = new List<Instance>();
 
         var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
         {
-            await foreach (var item in client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)) delivered.Add(item);
+            await foreach (var item in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)) delivered.Add(item);
         });
 
         Assert.Equal(2, delivered.Count);
@@ -173,10 +168,10 @@ public sealed class StreamingTests : IDisposable
     [Fact]
     public async Task A_stream_with_more_records_than_declared_is_refused()
     {
-        Serve(Lines(3), 2);
+        Serve(TestApi.Lines(3), 2);
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)));
 
         Assert.Contains("more records than the 2 it declared", error.Message, StringComparison.Ordinal);
         Assert.Contains("2 records were delivered of 2 declared", error.Message, StringComparison.Ordinal);
@@ -189,10 +184,10 @@ public sealed class StreamingTests : IDisposable
     [InlineData("{\"id\":\"A\"} {\"id\":\"B\"}", "not readable JSON")]
     public async Task A_malformed_line_ends_the_stream_saying_how_many_records_were_delivered(string line, string what)
     {
-        Serve(Lines(2) + line + "\n", 3);
+        Serve(TestApi.Lines(2) + line + "\n", 3);
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)));
 
         Assert.Contains($"record 3 of the stream is {what}", error.Message, StringComparison.Ordinal);
         Assert.Contains("2 records were delivered of 3 declared", error.Message, StringComparison.Ordinal);
@@ -201,10 +196,10 @@ public sealed class StreamingTests : IDisposable
     [Fact]
     public async Task A_content_type_other_than_the_one_asked_for_is_refused()
     {
-        Serve(Lines(1), 1, contentType: "application/x-ndjson");
+        Serve(TestApi.Lines(1), 1, contentType: "application/x-ndjson");
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)));
 
         Assert.Contains("Content-Type is 'application/x-ndjson', not the application/jsonl asked for", error.Message, StringComparison.Ordinal);
     }
@@ -218,63 +213,59 @@ public sealed class StreamingTests : IDisposable
         Serve($$"""{"title":"Refused","status":{{status}},"detail":"No streaming here.","traceId":"00-77"}""", null, contentType: "application/problem+json", echo: false, status: status);
         using var client = _api.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)));
 
         Assert.Equal(status, error.StatusCode);
         Assert.Equal("No streaming here.", error.Detail);
         Assert.Equal("00-77", error.TraceId);
         Assert.Contains(advice, error.Message, StringComparison.Ordinal);
-        Assert.Single(_api.Server.LogEntries);
+        Assert.Single(_api.WireMock.LogEntries);
     }
 
     [Fact]
     public async Task Opening_the_stream_is_retried_before_the_first_record()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).InScenario("s").WillSetStateTo("ok")
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet()).InScenario("s").WillSetStateTo("ok")
             .RespondWith(Response.Create().WithStatusCode(503));
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet()).InScenario("s").WhenStateIs("ok")
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/jsonl").WithHeader("MPT-Streaming", "true").WithHeader("MPT-Item-Count", "2").WithBody(Lines(2)));
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet()).InScenario("s").WhenStateIs("ok")
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/jsonl").WithHeader("MPT-Streaming", "true").WithHeader("MPT-Item-Count", "2").WithBody(TestApi.Lines(2)));
         using var client = _api.CreateClient();
 
-        var items = await ToListAsync(client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId));
+        var items = await ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(2, items.Count);
-        Assert.Equal(2, _api.Server.LogEntries.Count);
+        Assert.Equal(2, _api.WireMock.LogEntries.Count);
     }
 
     [Fact]
     public async Task A_connection_broken_mid_stream_surfaces_with_the_count_and_is_not_retried()
     {
-        using var server = new RawHttpServer(async (_, _, stream, stop) =>
-        {
-            var head = "HTTP/1.1 200 OK\r\nContent-Type: application/jsonl\r\nMPT-Streaming: true\r\nMPT-Item-Count: 5\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head + Lines(2)), stop);
-            await stream.FlushAsync(stop);
-        });
-        using var client = Client(server.BaseUri);
+        // The test kit cuts the body in half: in the third of five lines (two Running-or-Suspended records either side).
+        _api.Server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(5)).CutOffNext();
+        using var client = _api.CreateClient();
         var delivered = new List<Instance>();
 
         var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
         {
-            await foreach (var item in client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)) delivered.Add(item);
+            await foreach (var item in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)) delivered.Add(item);
         });
 
-        Assert.Equal(2, delivered.Count);
+        Assert.Equal(new[] { "INS-6587-4477-5207-0000", "INS-6587-4477-5207-0001" }, delivered.Select(i => i.Id));
         Assert.Contains("the connection broke in the middle of the stream", error.Message, StringComparison.Ordinal);
         Assert.Contains("2 records were delivered of 5 declared", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, server.Connections);
+        Assert.Equal(1, _api.RequestCount(TestApi.InstancesPath));
     }
 
     [Fact]
     public async Task A_long_stream_that_keeps_delivering_is_not_cut_by_the_attempt_timeout()
     {
-        using var server = new RawHttpServer(async (_, _, stream, stop) =>
+        using var server = TestApi.Scripted(async (_, _, stream, stop) =>
         {
             await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/jsonl\r\nMPT-Streaming: true\r\nMPT-Item-Count: 8\r\nConnection: close\r\n\r\n"), stop);
             for (var i = 0; i < 8; i++)
             {
                 await Task.Delay(150, stop);
-                await stream.WriteAsync(Encoding.UTF8.GetBytes(Record(i) + "\n"), stop);
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(TestApi.Record(i) + "\n"), stop);
                 await stream.FlushAsync(stop);
             }
         });
@@ -282,7 +273,7 @@ public sealed class StreamingTests : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var arrivals = new List<TimeSpan>();
 
-        await foreach (var _ in client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)) arrivals.Add(clock.Elapsed);
+        await foreach (var _ in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)) arrivals.Add(clock.Elapsed);
 
         Assert.Equal(8, arrivals.Count); // 1.2 s of records, well past the 0.5 s attempt timeout
         // Handed out as they arrive, not held back for a batch or the end.
@@ -292,9 +283,9 @@ public sealed class StreamingTests : IDisposable
     [Fact]
     public async Task Breaking_out_or_cancelling_releases_a_stream_that_would_go_on()
     {
-        using var server = new RawHttpServer(async (_, _, stream, stop) =>
+        using var server = TestApi.Scripted(async (_, _, stream, stop) =>
         {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/jsonl\r\nMPT-Streaming: true\r\nMPT-Item-Count: 1000\r\nConnection: close\r\n\r\n" + Lines(1)), stop);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/jsonl\r\nMPT-Streaming: true\r\nMPT-Item-Count: 1000\r\nConnection: close\r\n\r\n" + TestApi.Lines(1)), stop);
             await stream.FlushAsync(stop);
             await Task.Delay(Timeout.Infinite, stop); // the rest never comes
         });
@@ -302,7 +293,7 @@ public sealed class StreamingTests : IDisposable
 
         var breakOut = Task.Run(async () =>
         {
-            await foreach (var _ in client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId)) break;
+            await foreach (var _ in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)) break;
         });
         Assert.Same(breakOut, await Task.WhenAny(breakOut, Task.Delay(TimeSpan.FromSeconds(20))));
         await breakOut;
@@ -311,7 +302,7 @@ public sealed class StreamingTests : IDisposable
         var read = 0;
         var cancelled = Task.Run(async () =>
         {
-            await foreach (var _ in client.StreamAllExtensionInstancesAsync(StubApi.ExtensionId, cancellationToken: cancellation.Token))
+            await foreach (var _ in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, cancellationToken: cancellation.Token))
             {
                 read++;
                 cancellation.Cancel();
@@ -328,13 +319,13 @@ public sealed class StreamingTests : IDisposable
         using var client = _api.CreateClient();
 
         Assert.Throws<ArgumentException>(() => client.StreamAllInstallationsAsync(".."));
-        Assert.Empty(_api.Server.LogEntries);
+        Assert.Empty(_api.WireMock.LogEntries);
     }
 
     private static MarketplaceClient Client(Uri baseUri, TimeSpan? attemptTimeout = null) => new(new MarketplaceClientOptions
     {
         BaseUri = baseUri,
-        Token = StubApi.Token,
+        Token = TestApi.Token,
         AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(30),
         Retry = { BaseDelay = TimeSpan.FromMilliseconds(10) },
     });

@@ -15,7 +15,7 @@ namespace Marketplace.Client.Tests.Testing;
 /// </summary>
 public class FakesTests : IDisposable
 {
-    private readonly StubApi _api = new();
+    private readonly TestApi _api = new();
 
     public void Dispose() => _api.Dispose();
 
@@ -126,11 +126,11 @@ public class FakesTests : IDisposable
     public async Task An_exception_from_problem_details_reads_the_same_as_one_the_client_throws_for_that_response()
     {
         // What the platform sends, in the order RFC 7807 lists the members.
-        _api.Serve(StubApi.InstancesPath, """
+        _api.Serve(TestApi.InstancesPath, """
             {"type":"https://tools.ietf.org/html/rfc9110#section-15.5.5","title":"Not Found","status":404,"detail":"Extension EXT-0000-0000-0000 was not found.","instance":"/public/v1/integration/extensions/EXT-0000-0000-0000/instances","traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","errors":[{"id":"EXT404","message":"No such extension.","properties":["extensionId"]},{"message":"Check the ID."}]}
             """.Trim(), 404, "application/problem+json");
         using var client = _api.CreateClient(o => o.Retry.Enabled = false);
-        var thrown = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var thrown = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         var faked = MarketplaceApiException.FromProblemDetails(
             404,
@@ -152,11 +152,11 @@ public class FakesTests : IDisposable
     [Fact]
     public async Task A_faked_429_carries_its_retry_after_as_a_thrown_one_does()
     {
-        _api.Server.Given(Request.Create().WithPath(StubApi.InstancesPath).UsingGet())
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "120").WithHeader("Content-Type", "application/problem+json")
                 .WithBody("""{"title":"Too Many Requests","status":429,"traceId":"t-1"}"""));
         using var client = _api.CreateClient(o => o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(60));
-        var thrown = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(StubApi.ExtensionId));
+        var thrown = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         var faked = MarketplaceApiException.FromProblemDetails(429, title: "Too Many Requests", traceId: "t-1", retryAfter: TimeSpan.FromSeconds(119.2));
 

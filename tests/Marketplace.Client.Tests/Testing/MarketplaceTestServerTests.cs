@@ -20,9 +20,6 @@ namespace Marketplace.Client.Tests.Testing;
 /// </summary>
 public sealed class MarketplaceTestServerTests : IAsyncLifetime
 {
-    private const string ExtensionId = "EXT-6822-9898-4256";
-    private const string InstancesPath = "/public/v1/integration/extensions/" + ExtensionId + "/instances";
-
     private MarketplaceTestServer _server = null!;
 
     public Task InitializeAsync()
@@ -32,14 +29,6 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    private static List<Instance> Instances(int count) => Enumerable.Range(0, count).Select(i => new Instance
-    {
-        Id = $"INS-6587-4477-5207-{i:D4}",
-        Name = "node-" + i,
-        Status = i % 3 == 0 ? InstanceStatus.Running : new InstanceStatus("Suspended"),
-        Metadata = new PlatformMetadata { Omitted = new[] { "audit" } },
-    }).ToList();
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
     {
@@ -58,27 +47,27 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     [Fact]
     public async Task A_seeded_collection_is_paged_in_pages_of_100_with_the_total_and_read_back_as_seeded()
     {
-        var seeded = Instances(250);
-        _server.AddExtensionInstances(ExtensionId, seeded.Take(120)).AddExtensionInstances(ExtensionId, seeded.Skip(120));
+        var seeded = TestApi.Instances(250);
+        _server.AddExtensionInstances(TestApi.ExtensionId, seeded.Take(120)).AddExtensionInstances(TestApi.ExtensionId, seeded.Skip(120));
         using var client = _server.CreateClient();
 
-        var read = await ToListAsync(client.ListAllExtensionInstancesAsync(ExtensionId));
+        var read = await ToListAsync(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(seeded.Select(i => MarketplaceJson.Serialize(i)), read.Select(i => MarketplaceJson.Serialize(i)));
         Assert.Equal(InstanceStatusKind.Unknown, read[1].Status?.Kind);
-        var pages = _server.Requests.Where(r => r.Path == InstancesPath).ToList();
+        var pages = _server.Requests.Where(r => r.Path == TestApi.InstancesPath).ToList();
         Assert.Equal(new[] { (0, 100, 200), (100, 100, 200), (200, 100, 200) }, pages.Select(r => (r.Offset ?? -1, r.Limit ?? -1, r.StatusCode ?? -1)).OrderBy(p => p.Item1));
-        Assert.Equal(250, await client.ListAllExtensionInstancesAsync(ExtensionId).GetTotalCountAsync());
+        Assert.Equal(250, await client.ListAllExtensionInstancesAsync(TestApi.ExtensionId).GetTotalCountAsync());
         Assert.Equal(0, _server.Requests.Last().Limit);
     }
 
     [Fact]
     public async Task Pages_follow_the_platforms_rules_for_limit_offset_and_counts()
     {
-        _server.AddExtensionInstances(ExtensionId, Instances(150));
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(150));
         using var http = Raw();
 
-        async Task<JObject> GetAsync(string query) => JObject.Parse(await http.GetStringAsync(InstancesPath.TrimStart('/') + query));
+        async Task<JObject> GetAsync(string query) => JObject.Parse(await http.GetStringAsync(TestApi.InstancesPath.TrimStart('/') + query));
 
         var capped = await GetAsync("?limit=500&offset=30");
         Assert.Equal(new JObject { ["offset"] = 30, ["limit"] = 100, ["total"] = 150 }.ToString(), capped["$meta"]!["pagination"]!.ToString());
@@ -92,14 +81,14 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
         var past = await GetAsync("?limit=100&offset=400");
         Assert.Empty((JArray)past["data"]!);
 
-        using var invalid = await http.GetAsync(InstancesPath.TrimStart('/') + "?limit=ten");
+        using var invalid = await http.GetAsync(TestApi.InstancesPath.TrimStart('/') + "?limit=ten");
         Assert.Equal(400, (int)invalid.StatusCode);
         Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
         Assert.Contains("limit must be a whole number", (string?)JObject.Parse(await invalid.Content.ReadAsStringAsync())["detail"], StringComparison.Ordinal);
-        using var negative = await http.GetAsync(InstancesPath.TrimStart('/') + "?offset=-1");
+        using var negative = await http.GetAsync(TestApi.InstancesPath.TrimStart('/') + "?offset=-1");
         Assert.Equal(400, (int)negative.StatusCode);
         using var anonymous = Raw(authorized: false);
-        using var unauthorized = await anonymous.GetAsync(InstancesPath.TrimStart('/'));
+        using var unauthorized = await anonymous.GetAsync(TestApi.InstancesPath.TrimStart('/'));
         Assert.Equal(401, (int)unauthorized.StatusCode);
     }
 
@@ -118,14 +107,14 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     [Fact]
     public async Task A_seeded_collection_streams_under_the_platforms_contract_with_the_same_items_as_paging()
     {
-        var seeded = Instances(230);
-        _server.AddExtensionInstances(ExtensionId, seeded);
+        var seeded = TestApi.Instances(230);
+        _server.AddExtensionInstances(TestApi.ExtensionId, seeded);
         using var client = _server.CreateClient();
         var progress = new List<MarketplaceStreamProgress>();
 
-        var streamed = await ToListAsync(client.StreamAllExtensionInstancesAsync(ExtensionId, options: new MarketplaceStreamOptions { Progress = new Progress(progress) }));
-        var part = await ToListAsync(client.StreamAllExtensionInstancesAsync(ExtensionId, options: new MarketplaceStreamOptions { Offset = 200, Limit = 20 }));
-        var paged = await ToListAsync(client.ListAllExtensionInstancesAsync(ExtensionId));
+        var streamed = await ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, options: new MarketplaceStreamOptions { Progress = new Progress(progress) }));
+        var part = await ToListAsync(client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, options: new MarketplaceStreamOptions { Offset = 200, Limit = 20 }));
+        var paged = await ToListAsync(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(paged.Select(i => MarketplaceJson.Serialize(i)), streamed.Select(i => MarketplaceJson.Serialize(i)));
         Assert.Equal(seeded.Skip(200).Take(20).Select(i => i.Id), part.Select(i => i.Id));
@@ -135,7 +124,7 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
         Assert.Null(stream.Limit);
 
         using var http = Raw();
-        using var request = new HttpRequestMessage(HttpMethod.Get, InstancesPath.TrimStart('/'));
+        using var request = new HttpRequestMessage(HttpMethod.Get, TestApi.InstancesPath.TrimStart('/'));
         request.Headers.TryAddWithoutValidation("MPT-Streaming", "true");
         request.Headers.Accept.ParseAdd("application/json");
         using var refused = await http.SendAsync(request);
@@ -150,11 +139,11 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     [Fact]
     public async Task A_queued_503_fails_exactly_one_request_and_the_client_retries_it()
     {
-        _server.AddExtensionInstances(ExtensionId, Instances(450));
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(450));
         _server.FailNext(503);
         using var client = _server.CreateClient();
 
-        var read = await ToListAsync(client.ListAllExtensionInstancesAsync(ExtensionId));
+        var read = await ToListAsync(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.Equal(450, read.Count);
         var statuses = _server.Requests.Select(r => r.StatusCode).ToList();
@@ -166,28 +155,28 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     [Fact]
     public async Task A_queued_429_with_retry_after_is_waited_for_and_a_404_is_not_retried()
     {
-        _server.AddExtensionInstances(ExtensionId, Instances(3));
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(3));
         _server.FailNext(429, retryAfter: TimeSpan.FromSeconds(1)).FailNext(404);
         using var client = _server.CreateClient();
         var clock = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(ExtensionId));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"Retry-After: 1 was not sent or not honoured ({clock.Elapsed}).");
         Assert.Equal(404, error.StatusCode);
         Assert.Equal(new int?[] { 429, 404 }, _server.Requests.Select(r => r.StatusCode));
-        var page = await client.ListExtensionInstancesAsync(ExtensionId, limit: 100);
+        var page = await client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100);
         Assert.Equal(3, page.Data!.Count);
     }
 
     [Fact]
     public async Task A_cut_off_body_breaks_the_connection_short_of_its_length_and_the_client_retries_it()
     {
-        _server.AddExtensionInstances(ExtensionId, Instances(40));
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(40));
         _server.CutOffNext();
         using var client = _server.CreateClient();
 
-        var page = await client.ListExtensionInstancesAsync(ExtensionId, limit: 100);
+        var page = await client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100);
 
         Assert.Equal(40, page.Data!.Count);
         Assert.Equal(new int?[] { 200, 200 }, _server.Requests.Select(r => r.StatusCode));
@@ -195,7 +184,7 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
         // What the client's retry hid: the status and headers arrive, then the body ends short of its Content-Length.
         _server.CutOffNext();
         using var raw = Raw();
-        using var response = await raw.GetAsync(InstancesPath.TrimStart('/') + "?limit=100", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await raw.GetAsync(TestApi.InstancesPath.TrimStart('/') + "?limit=100", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(200, (int)response.StatusCode);
         await Assert.ThrowsAnyAsync<IOException>(async () =>
         {
@@ -213,35 +202,35 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     [Fact]
     public async Task A_body_that_keeps_being_cut_off_surfaces_after_the_retries()
     {
-        _server.AddExtensionInstances(ExtensionId, Instances(40));
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(40));
         for (var i = 0; i < 3; i++) _server.CutOffNext();
         using var client = _server.CreateClient(o => o.Retry.MaxAttempts = 3);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(ExtensionId, limit: 100));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100));
 
         Assert.Equal(3, _server.Requests.Count);
-        Assert.Equal(40, (await client.ListExtensionInstancesAsync(ExtensionId, limit: 100)).Data!.Count);
+        Assert.Equal(40, (await client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100)).Data!.Count);
     }
 
     [Fact]
     public async Task A_garbled_body_is_an_api_exception_with_the_parse_error_and_the_next_request_is_served()
     {
-        _server.AddExtensionInstances(ExtensionId, Instances(40));
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(40));
         _server.GarbleNext();
         using var client = _server.CreateClient();
 
-        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(ExtensionId, limit: 100));
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100));
 
         Assert.Equal(200, error.StatusCode);
         Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error.InnerException);
-        Assert.Equal(40, (await client.ListExtensionInstancesAsync(ExtensionId, limit: 100)).Data!.Count);
+        Assert.Equal(40, (await client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100)).Data!.Count);
         Assert.Equal(2, _server.Requests.Count);
     }
 
     [Fact]
     public async Task A_delayed_request_outlasts_the_attempt_timeout_once_and_the_retry_succeeds()
     {
-        _server.AddExtensionInstances(ExtensionId, Instances(5));
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(5));
         _server.DelayNext(TimeSpan.FromSeconds(3));
         using var strict = _server.CreateClient(o =>
         {
@@ -249,25 +238,25 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
             o.Retry.Enabled = false;
         });
 
-        await Assert.ThrowsAsync<TimeoutException>(() => strict.ListExtensionInstancesAsync(ExtensionId, limit: 100));
+        await Assert.ThrowsAsync<TimeoutException>(() => strict.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100));
 
         _server.DelayNext(TimeSpan.FromSeconds(3));
         using var patient = _server.CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(500));
-        var page = await patient.ListExtensionInstancesAsync(ExtensionId, limit: 100);
+        var page = await patient.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100);
         Assert.Equal(5, page.Data!.Count);
     }
 
     [Fact]
     public async Task A_delayed_request_holds_only_itself()
     {
-        _server.AddExtensionInstances(ExtensionId, Instances(5));
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(5));
         _server.DelayNext(TimeSpan.FromSeconds(4));
         using var client = _server.CreateClient(o => o.Retry.Enabled = false);
 
-        var held = client.ListExtensionInstancesAsync(ExtensionId, limit: 100);
+        var held = client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100);
         await Task.Delay(300);
         var clock = Stopwatch.StartNew();
-        var other = await client.ListExtensionInstancesAsync(ExtensionId, limit: 1);
+        var other = await client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 1);
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"a request behind the delayed one waited {clock.Elapsed}");
         Assert.Single(other.Data!);
@@ -281,11 +270,11 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
         _server.LoadRecordings(Path.Combine(AppContext.BaseDirectory, "Recordings", "ListInstallations"));
         using var client = _server.CreateClient();
 
-        var recorded = await client.ListInstallationsAsync(ExtensionId, limit: 100, offset: 0);
+        var recorded = await client.ListInstallationsAsync(TestApi.ExtensionId, limit: 100, offset: 0);
         Assert.NotEmpty(recorded.Data!);
 
-        _server.AddInstallations(ExtensionId, new[] { new Installation { Id = "EXI-0000-0000-0001" } });
-        var seeded = await client.ListInstallationsAsync(ExtensionId, limit: 100, offset: 0);
+        _server.AddInstallations(TestApi.ExtensionId, new[] { new Installation { Id = "EXI-0000-0000-0001" } });
+        var seeded = await client.ListInstallationsAsync(TestApi.ExtensionId, limit: 100, offset: 0);
         Assert.Equal("EXI-0000-0000-0001", Assert.Single(seeded.Data!).Id);
 
         Assert.Throws<FileNotFoundException>(() => _server.LoadRecordings(Path.Combine(AppContext.BaseDirectory, "no-such-folder")));
@@ -294,16 +283,16 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     [Fact]
     public async Task Requests_show_the_query_as_the_platform_reads_it_and_never_the_token()
     {
-        _server.AddExtensionInstances(ExtensionId, Instances(2));
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(2));
         using var client = _server.CreateClient();
         var query = RqlQuery.Where(Rql.And(Rql.Eq(InstanceFields.Name, "O'Brien & co + 50% #1"), Rql.Eq(InstanceFields.Status, "Running")))
             .OrderByDescending(InstanceFields.Audit.Created.At).Select("+" + InstanceFields.Audit);
 
-        await ToListAsync(client.ListAllExtensionInstancesAsync(ExtensionId, query));
+        await ToListAsync(client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, query));
 
         var request = Assert.Single(_server.Requests);
         Assert.Equal("GET", request.Method);
-        Assert.Equal(InstancesPath, request.Path);
+        Assert.Equal(TestApi.InstancesPath, request.Path);
         Assert.Equal("and(eq(name,\"O'Brien & co + 50% #1\"),eq(status,\"Running\"))", request.Filter);
         Assert.Equal("-audit.created.at", request.Order);
         Assert.Equal("+audit", request.Select);
@@ -317,20 +306,20 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     [Fact]
     public async Task Seeding_refuses_what_the_client_could_never_ask_for_and_reset_forgets_everything()
     {
-        Assert.Throws<ArgumentException>(() => _server.AddExtensionInstances("..", Instances(1)));
-        Assert.Throws<ArgumentException>(() => _server.AddExtensionInstances(" ", Instances(1)));
-        Assert.Throws<ArgumentNullException>(() => _server.AddExtensionInstances(ExtensionId, null!));
-        Assert.Throws<ArgumentNullException>(() => _server.AddExtensionInstances(ExtensionId, new Instance[] { null! }));
+        Assert.Throws<ArgumentException>(() => _server.AddExtensionInstances("..", TestApi.Instances(1)));
+        Assert.Throws<ArgumentException>(() => _server.AddExtensionInstances(" ", TestApi.Instances(1)));
+        Assert.Throws<ArgumentNullException>(() => _server.AddExtensionInstances(TestApi.ExtensionId, null!));
+        Assert.Throws<ArgumentNullException>(() => _server.AddExtensionInstances(TestApi.ExtensionId, new Instance[] { null! }));
         Assert.Throws<ArgumentOutOfRangeException>(() => _server.FailNext(200));
         Assert.Throws<ArgumentOutOfRangeException>(() => _server.DelayNext(TimeSpan.FromMinutes(6)));
 
-        _server.AddExtensionInstances("EXT 1/2", Instances(1)).FailNext(500);
+        _server.AddExtensionInstances("EXT 1/2", TestApi.Instances(1)).FailNext(500);
         using var client = _server.CreateClient(o => o.Retry.Enabled = false);
         _server.Reset();
 
         var page = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync("EXT 1/2", limit: 10));
         Assert.Equal(404, page.StatusCode);
-        _server.AddExtensionInstances("EXT 1/2", Instances(1));
+        _server.AddExtensionInstances("EXT 1/2", TestApi.Instances(1));
         Assert.Single((await client.ListExtensionInstancesAsync("EXT 1/2", limit: 10)).Data!);
     }
 
@@ -338,9 +327,9 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
     public async Task A_disposed_server_refuses_use_and_releases_a_held_request()
     {
         var server = MarketplaceTestServer.Start();
-        server.AddExtensionInstances(ExtensionId, Instances(1)).DelayNext(TimeSpan.FromMinutes(4));
+        server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(1)).DelayNext(TimeSpan.FromMinutes(4));
         using var client = server.CreateClient(o => o.Retry.Enabled = false);
-        var held = client.ListExtensionInstancesAsync(ExtensionId, limit: 10);
+        var held = client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 10);
         await Task.Delay(300);
         var clock = Stopwatch.StartNew();
 
