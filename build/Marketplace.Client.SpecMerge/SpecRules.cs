@@ -27,6 +27,9 @@ namespace Marketplace.Client.SpecMerge;
 /// <item><b><c>$meta</c> is <c>Metadata</c></b> on every schema (defect 3): <c>$meta</c> and <c>meta</c> would both become
 /// <c>Meta</c>. The C# name is set with <c>x-ms-client-name</c>; the JSON name stays <c>$meta</c>.</item>
 /// <item><b>A list envelope is documented</b> as one page of its items when the spec says nothing about it.</item>
+/// <item><b>An error answer is problem details.</b> Every status outside 2xx (and <c>default</c>) keeps its description and
+/// loses its body schema: the client reads every error body the same way (<c>MarketplaceApiException</c>: Title, Detail, Errors, TraceId;
+/// API-FACTS, "Errors"), and a schema there would make NSwag invent an exception type per operation.</item>
 /// </list>
 /// </remarks>
 public static class SpecRules
@@ -44,6 +47,21 @@ public static class SpecRules
         UnwrapSingleAllOf(document);
         NameMetadata(document);
         DocumentListEnvelopes(document);
+        DropErrorBodies(document);
+    }
+
+    private static void DropErrorBodies(JObject document)
+    {
+        foreach (var (_, _, operation) in Operations(document))
+        {
+            if (operation["responses"] is not JObject responses) continue;
+            foreach (var response in responses.Properties())
+            {
+                var status = response.Name;
+                var success = status.Length == 3 && status[0] == '2';
+                if (!success && response.Value is JObject answer) answer.Remove("content");
+            }
+        }
     }
 
     private static IEnumerable<(string Path, string Method, JObject Operation)> Operations(JObject document) =>
@@ -96,7 +114,16 @@ public static class SpecRules
             "delete" => "Delete",
             _ => Pascal(method),
         };
-        if (endsWithParameter && words.Count > 0) words[words.Count - 1] = Singular(words[words.Count - 1]);
+        // An action is POST /{id}/<verb> (disconnect, not a plural collection): DisconnectInstance.
+        var action = method == "post" && !endsWithParameter && segments.Count >= 2 && segments[segments.Count - 2].StartsWith("{", StringComparison.Ordinal)
+                     && !segments[segments.Count - 1].EndsWith("s", StringComparison.Ordinal) && words.Count >= 2;
+        if (action)
+        {
+            verb = words[words.Count - 1];
+            words.RemoveAt(words.Count - 1);
+        }
+        // GET, PUT and DELETE of /{id} address one item, and a POST to a collection creates one.
+        else if ((endsWithParameter || method == "post") && words.Count > 0) words[words.Count - 1] = Singular(words[words.Count - 1]);
         return verb + string.Concat(words);
     }
 

@@ -37,6 +37,25 @@ public class SpecRulesTests
         Assert.False(string.IsNullOrWhiteSpace((string?)action["description"]));
     }
 
+    [Theory]
+    [InlineData("/public/v1/commerce/orders", "get", "ListOrders")]
+    [InlineData("/public/v1/commerce/orders", "post", "CreateOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}", "get", "GetOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}", "put", "UpdateOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}", "delete", "DeleteOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}/complete", "post", "CompleteOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}/lines", "post", "CreateOrderLine")]
+    [InlineData("/public/v1/integration/extensions/{extensionId}/instances/{id}/disconnect", "post", "DisconnectExtensionInstance")]
+    public void The_suggested_name_reads_as_what_the_operation_does(string path, string method, string expected)
+    {
+        var spec = Spec($"\"{path}\":{{\"{method}\":{{\"responses\":{{\"204\":{{\"description\":\"No Content\"}}}}}}}}");
+
+        var error = Assert.Throws<SpecMergeException>(() => SpecRules.Apply(spec));
+
+        var action = JObject.Parse(error.Message.Substring(error.Message.IndexOf("{\"target\"", StringComparison.Ordinal)));
+        Assert.Equal(expected, (string?)action["update"]!["operationId"]);
+    }
+
     [Fact]
     public void The_suggested_action_works_as_an_overlay_action()
     {
@@ -48,6 +67,28 @@ public class SpecRulesTests
         SpecRules.Apply(spec);
 
         Assert.Equal("ListOrders", (string?)spec.SelectToken("$.paths['/public/v1/commerce/orders'].get.operationId"));
+    }
+
+    [Fact]
+    public void Error_answers_keep_their_description_and_lose_their_schema_while_success_answers_keep_theirs()
+    {
+        static string Problem(string description) =>
+            "{\"description\":\"" + description + "\",\"content\":{\"application/problem+json\":{\"schema\":{\"type\":\"object\"}}}}";
+        var spec = Spec("\"/a/things/{thingId}\":{\"delete\":{\"operationId\":\"DeleteThing\",\"responses\":{" +
+            "\"204\":{\"description\":\"No Content\"}," +
+            "\"201\":{\"description\":\"Created\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Thing\"}}}}," +
+            "\"404\":" + Problem("Not Found") + ",\"409\":" + Problem("Conflict") + ",\"default\":" + Problem("Error") + "}}}");
+
+        SpecRules.Apply(spec);
+
+        var responses = (JObject)spec.SelectToken("$.paths['/a/things/{thingId}'].delete.responses")!;
+        foreach (var status in new[] { "404", "409", "default" })
+        {
+            Assert.Null(responses[status]!["content"]);
+            Assert.False(string.IsNullOrEmpty((string?)responses[status]!["description"]));
+        }
+        Assert.Equal("#/components/schemas/Thing", (string?)responses.SelectToken("['201'].content['application/json'].schema['$ref']"));
+        Assert.Equal("No Content", (string?)responses["204"]!["description"]);
     }
 
     [Fact]
