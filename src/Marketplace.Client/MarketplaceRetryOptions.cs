@@ -3,12 +3,14 @@ using System;
 namespace Marketplace.Client;
 
 /// <summary>
-/// Retries of idempotent (GET) requests on 408, 429, 500, 502, 503, 504, connection failures and attempt
-/// timeouts, with exponential backoff and jitter, honouring <c>Retry-After</c>. Other methods are never retried.
+/// Retries of reads (GET, HEAD) on 408, 429, 500, 502, 503, 504, connection failures and attempt timeouts, and of
+/// writes (POST, PUT, DELETE) on 429 only, with exponential backoff and jitter, honouring <c>Retry-After</c>. A write
+/// is never sent again after a 5xx, a dropped connection or a timeout: it may already have taken effect. A 429 is the
+/// platform refusing a request before processing it, so sending the write again cannot do it twice.
 /// </summary>
 public sealed class MarketplaceRetryOptions
 {
-    /// <summary>Whether failed GET requests are retried at all. Default: <see langword="true"/>.</summary>
+    /// <summary>Whether failed requests are retried at all (reads as above, writes on 429). Default: <see langword="true"/>.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>How many attempts a request gets in all, the first included (1 means no retry). Default: 5.</summary>

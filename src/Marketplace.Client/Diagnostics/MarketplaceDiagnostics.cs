@@ -64,6 +64,7 @@ internal static class MarketplaceDiagnostics
         {
             activity.SetTag("marketplace.operation", operation.Name);
             activity.SetTag("url.template", operation.Template);
+            activity.SetTag("http.request.method", request.Method.Method);
             if (request.Limit is { } l) activity.SetTag("marketplace.page.limit", l);
             if (request.Offset is { } o) activity.SetTag("marketplace.page.offset", o);
         }
@@ -71,7 +72,9 @@ internal static class MarketplaceDiagnostics
     }
 
     /// <summary>Ends a call's span as answered; a page says how many items it holds and the total it reports.</summary>
-    public static void Answered(Activity activity, object response)
+    /// <param name="activity">The call's span.</param>
+    /// <param name="response">The model read, or <see langword="null"/> for an operation that answers without a body.</param>
+    public static void Answered(Activity activity, object? response)
     {
         if (activity.IsAllDataRequested && response is IListResponse page)
         {

@@ -44,17 +44,40 @@ public partial class MarketplaceClient
         }
     }
 
+    // An operation that answers without a body (204, 202, an action): success is any 2xx, whatever body comes with it
+    // (left unread: disposing the response releases the connection); anything else is the MarketplaceApiException.
+    private async Task SendAsync(MarketplaceRequest request, CancellationToken cancellationToken)
+    {
+        using var activity = MarketplaceDiagnostics.IsEnabled ? MarketplaceDiagnostics.StartOperation(request) : null;
+        try
+        {
+            using var message = (activity is null ? request : request.Within(activity)).ToHttpRequestMessage();
+            using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            await ThrowIfFailedAsync(response, HeadersOf(response), cancellationToken).ConfigureAwait(false);
+            if (activity is not null) MarketplaceDiagnostics.Answered(activity, null);
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            MarketplaceDiagnostics.Failed(activity, ex, cancellationToken);
+            throw;
+        }
+    }
+
+    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, Dictionary<string, IEnumerable<string>> headers, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 200 and <= 299) return;
+        var body = response.Content is null ? null : await ReadStringAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        throw new MarketplaceApiException("The HTTP status code of the response was not expected (" + status + ").", status, body, headers, null);
+    }
+
     /// <summary>Reads a response as <typeparamref name="T"/>, or throws what the status or the body says went wrong.</summary>
     internal static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
         where T : class
     {
         var status = (int)response.StatusCode;
         var headers = HeadersOf(response);
-        if (status is < 200 or > 299)
-        {
-            var body = response.Content is null ? null : await ReadStringAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            throw new MarketplaceApiException("The HTTP status code of the response was not expected (" + status + ").", status, body, headers, null);
-        }
+        await ThrowIfFailedAsync(response, headers, cancellationToken).ConfigureAwait(false);
 
         T? model;
         try

@@ -24,18 +24,23 @@ internal sealed class MarketplaceRequest
 
     private readonly KeyValuePair<string, string>[] _parameters;
 
+    // The JSON body, serialized once when the request is made (so a model that cannot be written fails before anything is
+    // sent, and every attempt sends the same bytes); null for a request without one.
+    private readonly byte[]? _body;
+
     /// <param name="operation">The operation (name and path template, for spans and metrics).</param>
     /// <param name="method">The HTTP method.</param>
     /// <param name="path">The path relative to the base URI, its segments already escaped.</param>
     public MarketplaceRequest(OperationInfo operation, HttpMethod method, string path)
-        : this(operation, method, path, NoParameters, null, null, null, false, null)
+        : this(operation, method, path, NoParameters, null, null, null, false, null, null)
     {
     }
 
     private MarketplaceRequest(
         OperationInfo operation, HttpMethod method, string path, KeyValuePair<string, string>[] parameters,
-        RqlQuery? query, int? limit, int? offset, bool streaming, Activity? parent)
+        RqlQuery? query, int? limit, int? offset, bool streaming, Activity? parent, byte[]? body)
     {
+        _body = body;
         Operation = operation;
         Method = method;
         Path = path;
@@ -80,20 +85,34 @@ internal sealed class MarketplaceRequest
         var parameters = new KeyValuePair<string, string>[_parameters.Length + 1];
         _parameters.CopyTo(parameters, 0);
         parameters[_parameters.Length] = new KeyValuePair<string, string>(name, Format(value));
-        return new MarketplaceRequest(Operation, Method, Path, parameters, Query, Limit, Offset, IsStreaming, Parent);
+        return new MarketplaceRequest(Operation, Method, Path, parameters, Query, Limit, Offset, IsStreaming, Parent, _body);
     }
 
+    /// <summary>
+    /// The request with <paramref name="body"/> as its JSON body: compact UTF-8, written as <see cref="Serialization.MarketplaceJson"/>
+    /// writes models (properties never set are left out; unknown properties and enum values go back as they were read).
+    /// </summary>
+    public MarketplaceRequest WithJsonBody(object body)
+    {
+        if (body is null) throw new ArgumentNullException(nameof(body));
+        var json = Encoding.UTF8.GetBytes(Serialization.MarketplaceJson.Serialize(body));
+        return new MarketplaceRequest(Operation, Method, Path, _parameters, Query, Limit, Offset, IsStreaming, Parent, json);
+    }
+
+    /// <summary>Whether the request carries a body.</summary>
+    public bool HasBody => _body is not null;
+
     public MarketplaceRequest WithQuery(RqlQuery? query) =>
-        new(Operation, Method, Path, _parameters, query, Limit, Offset, IsStreaming, Parent);
+        new(Operation, Method, Path, _parameters, query, Limit, Offset, IsStreaming, Parent, _body);
 
     public MarketplaceRequest WithPage(int? limit, int? offset) =>
-        new(Operation, Method, Path, _parameters, Query, limit, offset, IsStreaming, Parent);
+        new(Operation, Method, Path, _parameters, Query, limit, offset, IsStreaming, Parent, _body);
 
     public MarketplaceRequest AsStream() =>
-        new(Operation, Method, Path, _parameters, Query, Limit, Offset, true, Parent);
+        new(Operation, Method, Path, _parameters, Query, Limit, Offset, true, Parent, _body);
 
     public MarketplaceRequest Within(Activity? parent) =>
-        new(Operation, Method, Path, _parameters, Query, Limit, Offset, IsStreaming, parent);
+        new(Operation, Method, Path, _parameters, Query, Limit, Offset, IsStreaming, parent, _body);
 
     /// <summary>
     /// The URI relative to the base address: the path, then <c>limit</c> and <c>offset</c>, the declared parameters (escaped)
@@ -118,6 +137,12 @@ internal sealed class MarketplaceRequest
         var message = new HttpRequestMessage(Method, new Uri(RelativeUri(), UriKind.Relative));
         message.Headers.Accept.ParseAdd(IsStreaming ? MarketplaceClient.JsonLinesMediaType : "application/json");
         if (IsStreaming) message.Headers.TryAddWithoutValidation("MPT-Streaming", "true");
+        if (_body is not null)
+        {
+            // ByteArrayContent can be sent again as it is: a retry (a 429 on a write) sends the same bytes.
+            message.Content = new ByteArrayContent(_body);
+            message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        }
         RequestState.Set(message, this);
         return message;
     }

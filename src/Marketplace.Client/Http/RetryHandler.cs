@@ -10,10 +10,13 @@ using Microsoft.Extensions.Logging;
 namespace Marketplace.Client.Http;
 
 /// <summary>
-/// Sends a request again when an attempt failed in a way that may not repeat: GET and HEAD only, on 408, 429, 500, 502,
-/// 503 and 504, a connection failure, a cut-off body or an attempt timeout (<see cref="BufferingHandler"/> turns those
-/// into exceptions within the attempt), at most <see cref="MarketplaceRetryOptions.MaxAttempts"/> attempts in all.
-/// Back-off is exponential with jitter; a server's <c>Retry-After</c> is obeyed, never shortened.
+/// Sends a request again when an attempt failed in a way that may not repeat, at most
+/// <see cref="MarketplaceRetryOptions.MaxAttempts"/> attempts in all. A read (GET, HEAD) is retried on 408, 429, 500,
+/// 502, 503 and 504, a connection failure, a cut-off body or an attempt timeout (<see cref="BufferingHandler"/> turns
+/// those into exceptions within the attempt). A write (POST, PUT, DELETE, any other method) is retried on 429 only: a
+/// 429 is the platform refusing the request before doing anything with it, while after a 5xx, a dropped connection or a
+/// timeout the write may have been carried out, and sending it again could do it twice. Back-off is exponential with
+/// jitter; a server's <c>Retry-After</c> is obeyed, never shortened.
 /// </summary>
 /// <remarks>
 /// A wait the server asks for beyond <see cref="MarketplaceRetryOptions.MaxRetryAfter"/>, or beyond what is left of the
@@ -55,7 +58,7 @@ internal sealed class RetryHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var attempts = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head ? _maxAttempts : 1;
+        var isRead = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
         // HttpClient's overall timeout runs from about here; a wait that would outlast it is not worth starting.
         var deadline = _overallTimeout == Timeout.InfiniteTimeSpan || _overallTimeout >= DateTimeOffset.MaxValue - _time.GetUtcNow()
             ? DateTimeOffset.MaxValue
@@ -69,7 +72,7 @@ internal sealed class RetryHandler : DelegatingHandler
             {
                 response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && attempt < attempts && IsRetriable(ex))
+            catch (Exception ex) when (isRead && !cancellationToken.IsCancellationRequested && attempt < _maxAttempts && IsRetriable(ex))
             {
                 var delay = Backoff(attempt);
                 if (!Fits(delay, deadline)) throw Final(ex, request, attempt);
@@ -82,7 +85,7 @@ internal sealed class RetryHandler : DelegatingHandler
             }
 
             NoteThrottling(response);
-            if (attempt >= attempts || !IsTransient(response.StatusCode)) return response;
+            if (attempt >= _maxAttempts || !(isRead ? IsTransient(response.StatusCode) : IsRefusedUnprocessed(response.StatusCode))) return response;
             var requested = RequestedWait(response, _time);
             if (requested is { } wait && wait > _maxRetryAfter) return response;
             var next = requested is { } asked ? asked + Jitter(asked) : Backoff(attempt);
@@ -143,6 +146,10 @@ internal sealed class RetryHandler : DelegatingHandler
         }
         return false;
     }
+
+    // The one answer that says a write was not carried out: 429 Too Many Requests (the platform's rate limit refuses before
+    // it processes). Any other error may come after the write took effect.
+    internal static bool IsRefusedUnprocessed(HttpStatusCode status) => (int)status == 429;
 
     internal static bool IsTransient(HttpStatusCode status) => (int)status is 408 or 429 or 500 or 502 or 503 or 504;
 

@@ -265,6 +265,103 @@ public sealed class RetryHandlerTests
         Assert.All(System.Linq.Enumerable.Skip(inner.Calls, 1), call => Assert.True(call.At - inner.Calls[0].At >= TimeSpan.FromSeconds(3)));
     }
 
+    public static TheoryData<string, int> WritesAndFailuresAfterWhichTheWriteMayHaveHappened()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var method in new[] { "POST", "PUT", "DELETE" })
+            foreach (var status in new[] { 408, 500, 502, 503, 504 })
+                data.Add(method, status);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(WritesAndFailuresAfterWhichTheWriteMayHaveHappened))]
+    public async Task A_write_answered_with_an_error_that_may_come_after_it_took_effect_is_sent_once(string method, int status)
+    {
+        var inner = FakeInner.Statuses(_clock, status, 200);
+        using var invoker = Retrying(inner);
+
+        using var response = await invoker.SendAsync(new HttpMethod(method));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(1, inner.Count);
+        Assert.Empty(_clock.Timers);
+    }
+
+    [Fact]
+    public async Task A_write_answered_503_with_retry_after_is_still_sent_once()
+    {
+        var inner = new FakeInner((_, n, _) => Task.FromResult(n == 1 ? InMemory.Response(503, retryAfter: TimeSpan.FromSeconds(1)) : InMemory.Response(201)), _clock);
+        using var invoker = Retrying(inner);
+
+        using var response = await invoker.SendAsync(HttpMethod.Post);
+
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal(1, inner.Count);
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task A_write_refused_with_429_is_sent_again_after_the_wait_with_the_same_body(string method)
+    {
+        var bodies = new ConcurrentQueue<string>();
+        var inner = new FakeInner(async (request, n, token) =>
+        {
+            bodies.Enqueue(request.Content is null ? "" : await request.Content.ReadAsStringAsync(token));
+            return n == 1 ? InMemory.Response(429, retryAfter: TimeSpan.FromSeconds(2)) : InMemory.Response(201);
+        }, _clock);
+        using var invoker = Retrying(inner);
+        using var request = new HttpRequestMessage(new HttpMethod(method), InMemory.Api) { Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("{\"name\":\"node-1\"}")) };
+
+        var call = invoker.SendAsync(request, CancellationToken.None);
+        var wait = await _clock.TimerAsync(0);
+        _clock.Advance(wait);
+        using var response = await call;
+
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.InRange(wait, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.2));
+        Assert.Equal(new[] { "{\"name\":\"node-1\"}", "{\"name\":\"node-1\"}" }, bodies);
+    }
+
+    [Fact]
+    public async Task A_write_that_keeps_being_refused_with_429_stops_at_max_attempts_and_the_429_goes_back()
+    {
+        var inner = FakeInner.Statuses(_clock, 429);
+        using var invoker = Retrying(inner, o => o.Retry.MaxAttempts = 3);
+
+        var call = invoker.SendAsync(HttpMethod.Post);
+        _clock.Advance(await _clock.TimerAsync(0));
+        _clock.Advance(await _clock.TimerAsync(1));
+        using var response = await call;
+
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.Equal(3, inner.Count);
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task A_write_whose_connection_failed_or_timed_out_is_not_sent_again(string method)
+    {
+        var dropped = new FakeInner((_, _, _) => throw new HttpRequestException("The response ended prematurely.", null, System.Net.HttpStatusCode.OK), _clock);
+        using (var invoker = Retrying(dropped))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => invoker.SendAsync(new HttpMethod(method)));
+        }
+        Assert.Equal(1, dropped.Count);
+
+        var slow = new FakeInner((_, _, _) => throw new TimeoutException("the attempt timed out"), _clock);
+        using (var invoker = Retrying(slow))
+        {
+            await Assert.ThrowsAsync<TimeoutException>(() => invoker.SendAsync(new HttpMethod(method)));
+        }
+        Assert.Equal(1, slow.Count);
+        Assert.Empty(_clock.Timers);
+    }
+
     [Fact]
     public async Task Retries_can_be_switched_off()
     {
