@@ -12,7 +12,9 @@
 #  - regenerate: in a copy of the repository, a build with no change does not run the generation step, an NSwag
 #    upgrade and a description edit do, a new property in a fragment reaches the built assembly, a new list fragment fails the build until it is
 #    named (saying which overlay action to add) and then gets paging, RQL and its interface members by generation
-#    (tests/RegenerationCheck drives it through 250 items), and a conflicting redefinition of a shared component
+#    (tests/RegenerationCheck drives it through 250 items), a fragment of writes (POST 201, GET by id, PUT, DELETE 204,
+#    actions with and without a body) fails until named and then builds warning-free and works in the class and the
+#    interface, a POST answered 503 sent exactly once and one answered 429 sent again, and a conflicting redefinition of a shared component
 #    fails the build naming the component and both files
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -186,9 +188,29 @@ new_list_fragment_gets_the_collection_surface() {
   # The one action the new fragment needs.
   sed -i 's|  "actions": \[|  "actions": [\n    {"target": "$.paths['"'"'/public/v1/integration/instances'"'"'].get", "description": "Name the new list operation.", "update": {"operationId": "ListInstances"}},|' \
     "$copy/openapi/overlay.json"
-  dotnet run --project "$copy/tests/RegenerationCheck/RegenerationCheck.csproj"
+  build_copy
 }
 run new-list-fragment-gets-the-collection-surface new_list_fragment_gets_the_collection_surface
+
+new_write_fragment_gets_every_operation_shape() {
+  # A fragment of writes as the platform publishes them (no operationId, {id} path parameters, problem-details error
+  # bodies, the shared Instance schema by reference): POST 201, GET by id, PUT, DELETE 204, an action answering 204 and
+  # an action with a body. Named by one overlay action each and nothing else edited, it must build with warnings as
+  # errors (every parameter documented) and every method must work in the class and the interface (RegenerationCheck).
+  cp "$repo/tests/RegenerationCheck/fragments/instance-writes.json" "$copy/openapi/instance-writes.json" || return 1
+  if build_copy >"$work/unnamed-writes.log" 2>&1; then echo "the build passed with unnamed write operations"; return 1; fi
+  grep -F '"update":{"operationId":"CreateInstance"}' "$work/unnamed-writes.log" >/dev/null \
+    || { cat "$work/unnamed-writes.log"; echo "the failure does not give the overlay action for the POST"; return 1; }
+  sed -i '/  "actions": \[/r '"$repo/tests/RegenerationCheck/fragments/instance-writes.overlay-actions.txt" "$copy/openapi/overlay.json" || return 1
+  build_copy -warnaserror | tee "$work/writes-build.log" || return 1
+  if grep -E "warning (CS1573|CS1591|MPGEN)" "$work/writes-build.log"; then echo "the write operations build with warnings"; return 1; fi
+  local operations; operations=$(echo "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/MarketplaceClient.Operations.g.cs)
+  if grep -E "<returns>(OK|Created|No Content)</returns>|A server side error occurred|can be used by other objects" $operations; then
+    echo "NSwag's boilerplate reached the public docs"; return 1
+  fi
+  dotnet run --project "$copy/tests/RegenerationCheck/RegenerationCheck.csproj"
+}
+run new-write-fragment-gets-every-operation-shape new_write_fragment_gets_every_operation_shape
 
 enum_values_added_anywhere_keep_numbers_and_never_break_the_build() {
   local kinds; kinds=$(echo "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/EnumKinds.g.cs)

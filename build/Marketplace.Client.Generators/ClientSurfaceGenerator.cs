@@ -36,7 +36,7 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
     private static readonly DiagnosticDescriptor UnsentParameter = new(
         "MPGEN005",
         "An operation parameter has no place in the request",
-        "Operation '{0}' takes '{1}', which is neither a path nor a query parameter (a request body or a header); the client surface does not send those yet, so the operation is left out",
+        "Operation '{0}' takes '{1}', which is neither a path nor a query parameter nor a JSON body (a header, or a part of a multipart/form-data body); the client surface does not send those yet, so the operation is left out",
         "Marketplace.Client.Generation",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -103,9 +103,9 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
         if (rest is null) return new StepOutput(null);
         var operations = Operation.ReadAll(rest, compilation, cancellationToken);
         var unsent = operations
-            .SelectMany(o => o.Parameters.Where(p => !p.IsCancellationToken && !p.IsPathSegment && p.QueryName is null).Select(p => o.Name + "\u001f" + p.Name))
+            .SelectMany(o => o.Parameters.Where(p => !p.IsSent).Select(p => o.Name + "\u001f" + p.Name))
             .ToList();
-        var sendable = operations.Where(o => o.Parameters.All(p => p.IsCancellationToken || p.IsPathSegment || p.QueryName is not null)).ToList();
+        var sendable = operations.Where(o => o.Parameters.All(p => p.IsSent)).ToList();
         return new StepOutput(SurfaceWriter.Write(sendable), unsent);
     }
 
@@ -139,8 +139,11 @@ internal sealed class Operation
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    public Operation(string name, string method, string path, string returnType, IReadOnlyList<Parameter> parameters, string documentation, ListShape? list)
+    public Operation(string name, string method, string path, string returnType, IReadOnlyList<Parameter> parameters, string documentation, ListShape? list,
+        string? responseType = null, IReadOnlyList<int>? successStatuses = null)
     {
+        ResponseType = responseType;
+        SuccessStatuses = successStatuses ?? Array.Empty<int>();
         Name = name;
         Method = method;
         Path = path;
@@ -161,6 +164,18 @@ internal sealed class Operation
 
     public string ReturnType { get; }
 
+    /// <summary>The model the operation answers with (fully qualified); <see langword="null"/> for one that answers without a body.</summary>
+    public string? ResponseType { get; }
+
+    /// <summary>The 2xx statuses the spec documents for it, in order (e.g. 201; 204).</summary>
+    public IReadOnlyList<int> SuccessStatuses { get; }
+
+    /// <summary>A read (GET, HEAD): retried on transient failures. Anything else is a write, sent once unless refused with 429.</summary>
+    public bool IsRead => Method is "GET" or "HEAD";
+
+    /// <summary>The parameter sent as the JSON body, if any.</summary>
+    public Parameter? Body => Parameters.FirstOrDefault(p => p.IsBody);
+
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The generated method's XML documentation, inner elements only.</summary>
@@ -172,6 +187,7 @@ internal sealed class Operation
     public static IReadOnlyList<Operation> ReadAll(INamedTypeSymbol rest, Compilation compilation, CancellationToken cancellationToken)
     {
         var task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        var plainTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
         var operations = new List<Operation>();
         foreach (var method in rest.GetMembers().OfType<IMethodSymbol>()
                      .Where(m => m.MethodKind == MethodKind.Ordinary && m.DeclaredAccessibility == Accessibility.Public && !m.IsStatic
@@ -179,11 +195,12 @@ internal sealed class Operation
                      .OrderBy(m => m.Name, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (method.ReturnType is not INamedTypeSymbol { IsGenericType: true } returnType
-                || !SymbolEqualityComparer.Default.Equals(returnType.ConstructedFrom, task)) continue;
+            if (method.ReturnType is not INamedTypeSymbol returnType) continue;
+            var answersWithBody = returnType.IsGenericType && SymbolEqualityComparer.Default.Equals(returnType.ConstructedFrom, task);
+            if (!answersWithBody && !SymbolEqualityComparer.Default.Equals(returnType, plainTask)) continue;
 
             var path = OperationPath(method, cancellationToken);
-            var (verb, queryNames) = ReadBody(method, cancellationToken);
+            var (verb, queryNames, jsonBody, statuses) = ReadBody(method, cancellationToken);
             var placeholders = new HashSet<string>(
                 System.Text.RegularExpressions.Regex.Matches(path, @"\{([^}]+)\}").Cast<System.Text.RegularExpressions.Match>().Select(m => Normalize(m.Groups[1].Value)),
                 StringComparer.Ordinal);
@@ -194,8 +211,9 @@ internal sealed class Operation
                 p.Type.ToDisplayString() == "System.Threading.CancellationToken",
                 requiresValue: p.Type.IsReferenceType && p.NullableAnnotation != NullableAnnotation.Annotated && !p.HasExplicitDefaultValue,
                 isPathSegment: placeholders.Contains(Normalize(p.Name)),
-                queryName: queryNames.TryGetValue(p.Name, out var wire) ? wire : null)).ToList();
-            var response = returnType.TypeArguments[0];
+                queryName: queryNames.TryGetValue(p.Name, out var wire) ? wire : null,
+                isBody: p.Name == jsonBody)).ToList();
+            var response = answersWithBody ? returnType.TypeArguments[0] : null;
             operations.Add(new Operation(
                 method.Name.Substring(0, method.Name.Length - "Async".Length),
                 verb,
@@ -203,7 +221,9 @@ internal sealed class Operation
                 returnType.ToDisplayString(TypeFormat),
                 parameters,
                 Docs.Inner(method.GetDocumentationCommentXml(cancellationToken: cancellationToken)),
-                ListShape.Read(response, parameters)));
+                response is null ? null : ListShape.Read(response, parameters),
+                response?.ToDisplayString(TypeFormat),
+                statuses));
         }
         return operations;
     }
@@ -227,11 +247,15 @@ internal sealed class Operation
     }
 
     // What NSwag's body of the operation says that its signature does not: the HTTP method
-    // (`new System.Net.Http.HttpMethod("GET")`) and the wire name of each query parameter
-    // (`if (limit != null) { urlBuilder_.Append(System.Uri.EscapeDataString("limit")) … }`).
-    private static (string Method, Dictionary<string, string> QueryNames) ReadBody(IMethodSymbol method, CancellationToken cancellationToken)
+    // (`new System.Net.Http.HttpMethod("GET")`), the wire name of each query parameter
+    // (`if (limit != null) { urlBuilder_.Append(System.Uri.EscapeDataString("limit")) … }`), the parameter it writes as
+    // the JSON body (`JsonConvert.SerializeObject(body, …)`; a multipart body is written part by part, never like this)
+    // and the success statuses it reads (`if (status_ == 201)`).
+    private static (string Method, Dictionary<string, string> QueryNames, string? JsonBody, List<int> Statuses) ReadBody(IMethodSymbol method, CancellationToken cancellationToken)
     {
         var verb = "GET";
+        string? jsonBody = null;
+        var statuses = new List<int>();
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
@@ -252,8 +276,21 @@ internal sealed class Operation
                     .FirstOrDefault();
                 if (wire is not null) names[parameter.Identifier.ValueText] = wire.Token.ValueText;
             }
+            foreach (var call in body.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>())
+            {
+                if (call.Expression.ToString().EndsWith("JsonConvert.SerializeObject", StringComparison.Ordinal)
+                    && call.ArgumentList.Arguments.FirstOrDefault()?.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax serialized)
+                    jsonBody = serialized.Identifier.ValueText;
+            }
+            foreach (var comparison in body.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax>())
+            {
+                if (comparison.Left is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "status_" }
+                    && comparison.Right is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax { Token.Value: int status }
+                    && status is >= 200 and <= 299 && !statuses.Contains(status))
+                    statuses.Add(status);
+            }
         }
-        return (verb, names);
+        return (verb, names, jsonBody, statuses);
     }
 
     // {extension_id}, {extensionId} and extensionId all name the same parameter.
@@ -272,8 +309,9 @@ internal sealed class Operation
 /// <summary>A parameter of a generated operation.</summary>
 internal sealed class Parameter
 {
-    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false, bool isPathSegment = false, string? queryName = null)
+    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false, bool isPathSegment = false, string? queryName = null, bool isBody = false)
     {
+        IsBody = isBody;
         QueryName = queryName;
         IsPathSegment = isPathSegment;
         Name = name;
@@ -282,6 +320,12 @@ internal sealed class Parameter
         IsCancellationToken = isCancellationToken;
         RequiresValue = requiresValue;
     }
+
+    /// <summary>The model sent as the request's JSON body.</summary>
+    public bool IsBody { get; }
+
+    /// <summary>Whether the surface knows where the parameter goes in the request.</summary>
+    public bool IsSent => IsCancellationToken || IsPathSegment || QueryName is not null || IsBody;
 
     /// <summary>One segment of the URL path; a string one is refused when empty, ".", ".." or blank.</summary>
     public bool IsPathSegment { get; }

@@ -71,7 +71,7 @@ internal static class SurfaceWriter
     private static void WritePage(StringBuilder client, StringBuilder contract, Operation operation)
     {
         var signature = $"{operation.ReturnType} {operation.Name}Async({Declarations(operation.Parameters)})";
-        var docs = Doc(operation.Documentation + PathDocs(operation));
+        var docs = Doc(OperationDocs.Summary(operation) + OperationDocs.Parameters(operation, operation.Parameters) + OperationDocs.Outcome(operation) + PathDocs(operation));
         client.Append(docs).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
         Checks(client, operation.Parameters);
         client.Append("            return ").Append(Call(operation, null)).AppendLine(";")
@@ -84,7 +84,9 @@ internal static class SurfaceWriter
     {
         var parameters = WithQuery(operation.Parameters, required: true);
         var signature = $"{operation.ReturnType} {operation.Name}Async({Declarations(parameters)})";
-        var docs = Doc(operation.Documentation + "<param name=\"query\">Filter, order and selection (RQL); <see langword=\"null\"/> for none.</param>" + PathDocs(operation));
+        var docs = Doc(OperationDocs.Summary(operation) + OperationDocs.Parameters(operation, operation.Parameters) +
+                       "<param name=\"query\">Filter, order and selection (RQL); <see langword=\"null\"/> for none.</param>\n" +
+                       OperationDocs.Outcome(operation) + PathDocs(operation));
         const string Priority = "        [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]\n";
         client.Append(docs).Append(Priority).Append("        public virtual ").AppendLine(signature).AppendLine("        {");
         Checks(client, operation.Parameters);
@@ -109,7 +111,7 @@ internal static class SurfaceWriter
             $"as you enumerate: <c>await foreach (var item in client.{name}Async(…))</c>. Nothing is requested before the enumeration\n" +
             "starts; <see cref=\"global::Marketplace.Client.MarketplacePageable{T}.AsPages\"/> gives the pages with their <c>$meta</c>.\n" +
             "</summary>\n" +
-            ParameterDocs(operation.Documentation, kept) +
+            OperationDocs.Parameters(operation, kept) +
             "<param name=\"query\">Filter, order and selection (RQL); <see langword=\"null\"/> for none.</param>\n" +
             "<param name=\"cancellationToken\">Stops the enumeration.</param>\n" +
             "<exception cref=\"global::System.ArgumentNullException\">A path parameter is null.</exception>" + PathDocs(operation));
@@ -164,7 +166,7 @@ internal static class SurfaceWriter
             $"with the count). Choose it over <c>{listAll}Async</c> for large collections. The stream is checked: it must be what was asked\n" +
             "for and end with as many records as the server declared, or it ends in <see cref=\"global::Marketplace.Client.MarketplaceApiException\"/>.\n" +
             "</summary>\n" +
-            ParameterDocs(operation.Documentation, kept) +
+            OperationDocs.Parameters(operation, kept) +
             "<param name=\"query\">Filter, order and selection (RQL); <see langword=\"null\"/> for none.</param>\n" +
             "<param name=\"options\">Limit, offset, deleted records, progress; <see langword=\"null\"/> for the whole snapshot.</param>\n" +
             "<param name=\"cancellationToken\">Stops the stream and releases the connection.</param>\n" +
@@ -195,12 +197,13 @@ internal static class SurfaceWriter
             .Append(", \"").Append(path).Append("\")");
         foreach (var query in parameters.Where(p => p.QueryName is not null))
             client.Append(".WithParameter(\"").Append(Literal(query.QueryName!)).Append("\", ").Append(query.Identifier).Append(')');
+        if (operation.Body is { } body) client.Append(".WithJsonBody(").Append(body.Identifier).Append(')');
         client.AppendLine(";").AppendLine();
     }
 
-    // Path and declared query parameters, in the operation's order; paging and the token are added per call.
+    // Path and declared query parameters and the body, in the operation's order; paging and the token are added per call.
     private static IEnumerable<Parameter> RequestParameters(Operation operation) =>
-        operation.Parameters.Where(p => !p.IsCancellationToken && p.Name is not ("limit" or "offset") && (p.IsPathSegment || p.QueryName is not null));
+        operation.Parameters.Where(p => !p.IsCancellationToken && p.Name is not ("limit" or "offset") && (p.IsPathSegment || p.QueryName is not null || p.IsBody));
 
     private static string RequestOf(Operation operation) =>
         operation.Name + "Request(" + Arguments(RequestParameters(operation)) + ")";
@@ -229,15 +232,9 @@ internal static class SurfaceWriter
             string Argument(string name) => operation.Parameters.FirstOrDefault(p => p.Name == name)?.Identifier ?? "null";
             request += ".WithPage(" + Argument("limit") + ", " + Argument("offset") + ")";
         }
-        return $"SendAsync<{ResponseType(operation)}, {ResponseType(operation)}>({request}, {token})";
-    }
-
-    // Task<T> → T.
-    private static string ResponseType(Operation operation)
-    {
-        var type = operation.ReturnType;
-        var open = type.IndexOf('<');
-        return type.Substring(open + 1, type.Length - open - 2);
+        return operation.ResponseType is { } response
+            ? $"SendAsync<{response}, {response}>({request}, {token})"
+            : $"SendAsync({request}, {token})";
     }
 
     private static string Normalized(string name) => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
@@ -255,21 +252,6 @@ internal static class SurfaceWriter
     private static string Declarations(IEnumerable<Parameter> parameters) => string.Join(", ", parameters.Select(p => p.Declaration));
 
     private static string Arguments(IEnumerable<Parameter> parameters) => string.Join(", ", parameters.Select(p => p.Identifier));
-
-    private static string ParameterDocs(string documentation, IEnumerable<Parameter> parameters)
-    {
-        var names = new HashSet<string>(parameters.Select(p => p.Name), StringComparer.Ordinal);
-        try
-        {
-            return string.Concat(XElement.Parse("<doc>" + documentation + "</doc>").Elements("param")
-                .Where(p => names.Contains((string?)p.Attribute("name") ?? ""))
-                .Select(p => p.ToString(SaveOptions.DisableFormatting) + "\n"));
-        }
-        catch (System.Xml.XmlException)
-        {
-            return string.Empty;
-        }
-    }
 
     private static string Doc(string xml)
     {

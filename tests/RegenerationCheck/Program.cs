@@ -1,6 +1,9 @@
-// A list operation that only a new fragment and one overlay naming action describe, driven end to end: 250 items in
-// 3 pages over WireMock, with an RQL filter that must reach every page request, and the same collection seeded in
-// Marketplace.Client.Testing's server (AddInstances, generated) and read paged and streamed. Exit code 0 only if everything holds.
+// Operations that only new fragments and one overlay naming action each describe, driven end to end. A list: 250 items
+// in 3 pages over WireMock, with an RQL filter that must reach every page request, and the same collection seeded in
+// Marketplace.Client.Testing's server (AddInstances, generated) and read paged and streamed. Writes (fragments/
+// instance-writes.json): POST 201, GET by id, PUT, DELETE 204, an action answering 204 and one with a body, through the
+// class and the interface, with what each sends checked on the wire, a POST answered 503 sent exactly once, one
+// answered 429 sent again, and 404/409 read as problem details. Exit code 0 only if everything holds.
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -77,6 +80,111 @@ await using (var testServer = Marketplace.Client.Testing.MarketplaceTestServer.S
     if (testServer.Requests.Any(r => r.Path != Path || r.Filter != "eq(status,\"Running\")")) failures.Add("the test server saw a request for another path or without the filter");
 }
 
+await Writes.CheckAsync(failures);
+
 Console.WriteLine($"ListAllInstancesAsync: {ids.Count} items in {sent.Count(q => q.Contains("limit=100", StringComparison.Ordinal))} pages; requests: {string.Join(" ", sent)}");
 foreach (var failure in failures) Console.Error.WriteLine("FAIL: " + failure);
 return failures.Count == 0 ? 0 : 1;
+
+internal static class Writes
+{
+    private const string Collection = "/public/v1/integration/instances";
+
+    // What GET answers: a status this client does not know, free-form JSON and a property it has no model for.
+    private const string Read = """{"id":"INS-1","name":"node-1","status":"Hibernating","channel":{"identity":{"at":"2025-03-14T09:26:53Z"}},"futureField":[1,2]}""";
+
+    public static async Task CheckAsync(List<string> failures)
+    {
+        using var server = WireMockServer.Start();
+        void Answer(string method, string path, int status, string? body = null, string? bodyContains = null, string? retryAfter = null)
+        {
+            var request = Request.Create().WithPath(path).UsingMethod(method);
+            if (bodyContains is not null) request = request.WithBody(new WireMock.Matchers.WildcardMatcher("*" + bodyContains + "*"));
+            var response = Response.Create().WithStatusCode(status);
+            if (body is not null) response = response.WithHeader("Content-Type", status >= 400 ? "application/problem+json" : "application/json").WithBody(body);
+            if (retryAfter is not null) response = response.WithHeader("Retry-After", retryAfter);
+            server.Given(request).RespondWith(response);
+        }
+        string Problem(int status, string title, string detail) => new JObject { ["type"] = "https://tools.ietf.org/html/rfc9110", ["title"] = title, ["status"] = status, ["detail"] = detail }.ToString();
+
+        Answer("GET", Collection + "/INS-1", 200, Read);
+        Answer("GET", Collection + "/INS-404", 404, Problem(404, "Not Found", "Instance INS-404 does not exist."));
+        Answer("PUT", Collection + "/INS-1", 200, Read);
+        Answer("PUT", Collection + "/INS-409", 409, Problem(409, "Conflict", "The instance was changed by someone else."));
+        Answer("POST", Collection, 201, """{"id":"INS-2","name":"node-2"}""", bodyContains: "node-2");
+        Answer("POST", Collection, 503, Problem(503, "Service Unavailable", "Try later."), bodyContains: "node-503");
+        server.Given(Request.Create().WithPath(Collection).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*node-429*")))
+            .InScenario("throttled").WillSetStateTo("let through")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1").WithHeader("Content-Type", "application/problem+json").WithBody(Problem(429, "Too Many Requests", "Slow down.")));
+        server.Given(Request.Create().WithPath(Collection).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*node-429*")))
+            .InScenario("throttled").WhenStateIs("let through")
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"id":"INS-3","name":"node-429"}"""));
+        Answer("DELETE", Collection + "/INS-1", 204);
+        Answer("POST", Collection + "/INS-1/disconnect", 204);
+        Answer("POST", Collection + "/INS-1/rename", 200, """{"id":"INS-1","name":"renamed"}""");
+
+        using var client = new MarketplaceClient(new MarketplaceClientOptions
+        {
+            BaseUri = new Uri(server.Url! + "/"),
+            Token = "idt:TKN-1234-5678:regeneration-check",
+            Retry = { BaseDelay = TimeSpan.FromMilliseconds(10) },
+        });
+        IMarketplaceClient contract = client;
+
+        var instance = await client.GetInstanceAsync("INS-1");
+        if (instance.Id != "INS-1" || instance.Status?.Kind != InstanceStatusKind.Unknown) failures.Add($"GetInstanceAsync read {instance.Id} / {instance.Status}");
+        await contract.UpdateInstanceAsync("INS-1", instance);
+        var created = await contract.CreateInstanceAsync(new Instance { Name = "node-2" });
+        if (created.Id != "INS-2") failures.Add($"CreateInstanceAsync (201) read {created.Id}");
+        await client.DeleteInstanceAsync("INS-1");
+        await contract.DisconnectInstanceAsync("INS-1");
+        var renamed = await contract.RenameInstanceAsync("INS-1", new Instance { Name = "renamed" });
+        if (renamed.Name != "renamed") failures.Add($"RenameInstanceAsync read {renamed.Name}");
+        var throttled = await client.CreateInstanceAsync(new Instance { Name = "node-429" });
+        if (throttled.Id != "INS-3") failures.Add($"a POST answered 429 then 201 read {throttled.Id}");
+
+        await Expect(failures, "a POST answered 503", 503, null, () => client.CreateInstanceAsync(new Instance { Name = "node-503" }));
+        await Expect(failures, "a GET of an unknown ID", 404, "Instance INS-404 does not exist.", () => contract.GetInstanceAsync("INS-404"));
+        await Expect(failures, "a PUT that conflicts", 409, "The instance was changed by someone else.", () => client.UpdateInstanceAsync("INS-409", new Instance { Name = "x" }));
+        try
+        {
+            await client.DeleteInstanceAsync("..");
+            failures.Add("DeleteInstanceAsync(\"..\") was sent");
+        }
+        catch (ArgumentException)
+        {
+        }
+
+        var log = server.LogEntries.Select(e => e.RequestMessage!).ToList();
+        int Sent(string method, string path, string? bodyContains = null) =>
+            log.Count(r => r.Method == method && r.Path == path && (bodyContains is null || (r.Body ?? "").Contains(bodyContains, StringComparison.Ordinal)));
+        if (Sent("POST", Collection, "node-503") != 1) failures.Add($"a POST answered 503 was sent {Sent("POST", Collection, "node-503")} times, not once");
+        if (Sent("POST", Collection, "node-429") != 2) failures.Add($"a POST answered 429 was sent {Sent("POST", Collection, "node-429")} times, not twice");
+        foreach (var (method, path) in new[] { ("DELETE", Collection + "/INS-1"), ("POST", Collection + "/INS-1/disconnect"), ("POST", Collection + "/INS-1/rename") })
+            if (Sent(method, path) != 1) failures.Add($"{method} {path} was sent {Sent(method, path)} times");
+
+        var put = log.First(r => r.Method == "PUT" && r.Path == Collection + "/INS-1");
+        if (!JToken.DeepEquals(JToken.Parse(Read), JToken.Parse(put.Body ?? "null"))) failures.Add("the PUT did not send back exactly what GET read: " + put.Body);
+        var post = log.First(r => r.Method == "POST" && (r.Body ?? "").Contains("node-2", StringComparison.Ordinal));
+        if (post.Body != """{"name":"node-2"}""") failures.Add("the POST body is not the compact JSON of what was set: " + post.Body);
+        if (!(post.Headers?["Content-Type"].FirstOrDefault() ?? "").StartsWith("application/json", StringComparison.Ordinal)) failures.Add("the POST body is not sent as application/json");
+        if (log.Any(r => r.Method is "DELETE" && r.Body is { Length: > 0 })) failures.Add("a DELETE carried a body");
+        Console.WriteLine($"writes: {log.Count} requests: {string.Join(" ", log.Select(r => r.Method + " " + r.Path))}");
+    }
+
+    private static async Task Expect(List<string> failures, string what, int status, string? detail, Func<Task> call)
+    {
+        try
+        {
+            await call();
+            failures.Add(what + " did not throw");
+        }
+        catch (MarketplaceApiException e) when (e.StatusCode == status && (detail is null || e.Detail == detail))
+        {
+        }
+        catch (Exception e)
+        {
+            failures.Add($"{what} threw {e.GetType().Name}: {e.Message}");
+        }
+    }
+}
