@@ -111,7 +111,9 @@ public class AbuseTests
 
         var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
 
-        Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error.InnerException);
+        // WireMock's fault sends part of a body or none (it varies from run to run): JSON cut short, or nothing at all.
+        Assert.Equal(200, error.StatusCode);
+        Assert.True(error.InnerException is null or Newtonsoft.Json.JsonException, error.InnerException?.ToString());
     }
 
     private static readonly JToken[] Replacements =
