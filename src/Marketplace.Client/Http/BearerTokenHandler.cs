@@ -94,8 +94,8 @@ internal sealed class BearerTokenHandler : DelegatingHandler
         return current;
     }
 
-    // A request without a body, or with one held in memory, can be sent again as it is.
-    private static bool CanSendAgain(HttpRequestMessage request) => request.Content is null or ByteArrayContent;
+    // A request without a body, with one held in memory, or with files that can seek back, can be sent again as it is.
+    private static bool CanSendAgain(HttpRequestMessage request) => RequestBody.CanResend(request.Content);
 
     private static string? Redact(string text, string[] forms)
     {

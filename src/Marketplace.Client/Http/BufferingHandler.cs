@@ -10,8 +10,8 @@ namespace Marketplace.Client.Http;
 /// most <see cref="MarketplaceClientOptions.MaxResponseBytes"/>. Reading the body here means a connection dropped
 /// mid-body, or a server that sends headers and then stalls, is an attempt that failed (and that
 /// <see cref="RetryHandler"/> may retry) instead of a hang or an <see cref="System.IO.IOException"/> deep in the JSON
-/// reader. Pages are at most 100 items, so holding one in memory is cheap. A successful stream is handed over at its
-/// headers: its consumer reads it as it arrives, outside the attempt.
+/// reader. Pages are at most 100 items, so holding one in memory is cheap. A successful stream or file download is
+/// handed over at its headers: its consumer reads it as it arrives, outside the attempt, and the size cap does not apply.
 /// </summary>
 internal sealed class BufferingHandler : DelegatingHandler
 {
@@ -50,7 +50,7 @@ internal sealed class BufferingHandler : DelegatingHandler
         try
         {
             var response = await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
-            if (RequestState.IsStreaming(request) && response.IsSuccessStatusCode) return response;
+            if (RequestState.IsReadAsItArrives(request) && response.IsSuccessStatusCode) return response;
             try
             {
                 if (response.Content?.Headers.ContentLength is { } declared && declared > _maxResponseBytes)

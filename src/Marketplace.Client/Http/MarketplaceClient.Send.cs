@@ -25,7 +25,7 @@ public partial class MarketplaceClient
 
     // TResult is what the caller holds the response as: the response type itself, or IListResponse<TItem> for a pageable
     // (which then takes this method as its page fetcher, with no adapter in between).
-    private async Task<TResult> SendAsync<TResponse, TResult>(MarketplaceRequest request, CancellationToken cancellationToken)
+    internal async Task<TResult> SendAsync<TResponse, TResult>(MarketplaceRequest request, CancellationToken cancellationToken)
         where TResponse : class, TResult
     {
         using var activity = MarketplaceDiagnostics.IsEnabled ? MarketplaceDiagnostics.StartOperation(request) : null;
@@ -46,7 +46,7 @@ public partial class MarketplaceClient
 
     // An operation that answers without a body (204, 202, an action): success is any 2xx, whatever body comes with it
     // (left unread: disposing the response releases the connection); anything else is the MarketplaceApiException.
-    private async Task SendAsync(MarketplaceRequest request, CancellationToken cancellationToken)
+    internal async Task SendAsync(MarketplaceRequest request, CancellationToken cancellationToken)
     {
         using var activity = MarketplaceDiagnostics.IsEnabled ? MarketplaceDiagnostics.StartOperation(request) : null;
         try
@@ -59,6 +59,34 @@ public partial class MarketplaceClient
         catch (Exception ex) when (activity is not null)
         {
             MarketplaceDiagnostics.Failed(activity, ex, cancellationToken);
+            throw;
+        }
+    }
+
+    // A file: handed over at its headers (BufferingHandler does not read it, so MaxResponseBytes does not apply), its body
+    // read by the caller through MarketplaceDownload, which owns the response from here on.
+    internal async Task<MarketplaceDownload> DownloadAsync(MarketplaceRequest request, CancellationToken cancellationToken)
+    {
+        using var activity = MarketplaceDiagnostics.IsEnabled ? MarketplaceDiagnostics.StartOperation(request) : null;
+        HttpResponseMessage? response = null;
+        try
+        {
+            using var message = (activity is null ? request : request.Within(activity)).ToHttpRequestMessage();
+            response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            await ThrowIfFailedAsync(response, HeadersOf(response), cancellationToken).ConfigureAwait(false);
+#if NET5_0_OR_GREATER
+            var body = response.Content is null ? Stream.Null : await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+#else
+            var body = response.Content is null ? Stream.Null : await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+#endif
+            var download = new MarketplaceDownload(response, body, request.Method.Method + " /" + request.Path);
+            if (activity is not null) MarketplaceDiagnostics.Answered(activity, null);
+            return download;
+        }
+        catch (Exception ex)
+        {
+            response?.Dispose();
+            if (activity is not null) MarketplaceDiagnostics.Failed(activity, ex, cancellationToken);
             throw;
         }
     }

@@ -22,34 +22,20 @@ internal sealed class MarketplaceRequest
 {
     private static readonly KeyValuePair<string, string>[] NoParameters = Array.Empty<KeyValuePair<string, string>>();
 
-    private readonly KeyValuePair<string, string>[] _parameters;
+    private KeyValuePair<string, string>[] _parameters = NoParameters;
 
-    // The JSON body, serialized once when the request is made (so a model that cannot be written fails before anything is
-    // sent, and every attempt sends the same bytes); null for a request without one.
-    private readonly byte[]? _body;
+    // The body, made once when the request is made (so a model that cannot be written fails before anything is sent, and
+    // every attempt sends the same bytes); null for a request without one.
+    private RequestBody? _body;
 
     /// <param name="operation">The operation (name and path template, for spans and metrics).</param>
     /// <param name="method">The HTTP method.</param>
     /// <param name="path">The path relative to the base URI, its segments already escaped.</param>
     public MarketplaceRequest(OperationInfo operation, HttpMethod method, string path)
-        : this(operation, method, path, NoParameters, null, null, null, false, null, null)
     {
-    }
-
-    private MarketplaceRequest(
-        OperationInfo operation, HttpMethod method, string path, KeyValuePair<string, string>[] parameters,
-        RqlQuery? query, int? limit, int? offset, bool streaming, Activity? parent, byte[]? body)
-    {
-        _body = body;
         Operation = operation;
         Method = method;
         Path = path;
-        _parameters = parameters;
-        Query = query;
-        Limit = limit;
-        Offset = offset;
-        IsStreaming = streaming;
-        Parent = parent;
     }
 
     public OperationInfo Operation { get; }
@@ -60,20 +46,29 @@ internal sealed class MarketplaceRequest
     public string Path { get; }
 
     /// <summary>The RQL query (filter, order, select), written raw into the query string; <see langword="null"/> for none.</summary>
-    public RqlQuery? Query { get; }
+    public RqlQuery? Query { get; private set; }
 
-    public int? Limit { get; }
+    public int? Limit { get; private set; }
 
-    public int? Offset { get; }
+    public int? Offset { get; private set; }
 
     /// <summary>
     /// A streamed response (one record per line, read as it arrives): the pipeline must not buffer it within the attempt,
     /// and its retries end when the headers arrive.
     /// </summary>
-    public bool IsStreaming { get; }
+    public bool IsStreaming { get; private set; }
+
+    /// <summary>
+    /// A file download: the media types it accepts (the spec's, e.g. <c>image/png</c>); <see langword="null"/> for a JSON
+    /// operation. Like a stream, a successful download is handed over at its headers, and the size cap does not apply.
+    /// </summary>
+    public string? Download { get; private set; }
+
+    /// <summary>Whether a successful response is handed to the caller at its headers instead of being read within the attempt.</summary>
+    public bool IsReadAsItArrives => IsStreaming || Download is not null;
 
     /// <summary>The span this request is part of (a <c>ListAll…Async</c> or <c>StreamAll…Async</c> enumeration), or <see langword="null"/>.</summary>
-    public Activity? Parent { get; }
+    public Activity? Parent { get; private set; }
 
     /// <summary>The query parameters the operation declares, in order, values as sent (before escaping).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Parameters => _parameters;
@@ -85,7 +80,7 @@ internal sealed class MarketplaceRequest
         var parameters = new KeyValuePair<string, string>[_parameters.Length + 1];
         _parameters.CopyTo(parameters, 0);
         parameters[_parameters.Length] = new KeyValuePair<string, string>(name, Format(value));
-        return new MarketplaceRequest(Operation, Method, Path, parameters, Query, Limit, Offset, IsStreaming, Parent, _body);
+        return With(r => r._parameters = parameters);
     }
 
     /// <summary>
@@ -95,24 +90,42 @@ internal sealed class MarketplaceRequest
     public MarketplaceRequest WithJsonBody(object body)
     {
         if (body is null) throw new ArgumentNullException(nameof(body));
-        var json = Encoding.UTF8.GetBytes(Serialization.MarketplaceJson.Serialize(body));
-        return new MarketplaceRequest(Operation, Method, Path, _parameters, Query, Limit, Offset, IsStreaming, Parent, json);
+        var json = new JsonBody(Encoding.UTF8.GetBytes(Serialization.MarketplaceJson.Serialize(body)));
+        return With(r => r._body = json);
+    }
+
+    /// <summary>
+    /// The request with a <c>multipart/form-data</c> body of <paramref name="parts"/>, in order: a model as a compact UTF-8
+    /// <c>application/json</c> part (as <see cref="WithJsonBody"/> writes it), a <see cref="MarketplaceFile"/> as a file
+    /// part streamed from its stream, anything else as a text part. A <see langword="null"/> value leaves its part out.
+    /// </summary>
+    public MarketplaceRequest WithMultipartBody(params (string Name, object? Value)[] parts)
+    {
+        var body = new MultipartBody(parts);
+        return With(r => r._body = body);
     }
 
     /// <summary>Whether the request carries a body.</summary>
     public bool HasBody => _body is not null;
 
-    public MarketplaceRequest WithQuery(RqlQuery? query) =>
-        new(Operation, Method, Path, _parameters, query, Limit, Offset, IsStreaming, Parent, _body);
+    /// <summary>The request as a download of a file of <paramref name="mediaTypes"/> (the spec's, comma-separated).</summary>
+    public MarketplaceRequest AsDownload(string mediaTypes) => With(r => r.Download = string.IsNullOrWhiteSpace(mediaTypes) ? "*/*" : mediaTypes);
 
-    public MarketplaceRequest WithPage(int? limit, int? offset) =>
-        new(Operation, Method, Path, _parameters, Query, limit, offset, IsStreaming, Parent, _body);
+    public MarketplaceRequest WithQuery(RqlQuery? query) => With(r => r.Query = query);
 
-    public MarketplaceRequest AsStream() =>
-        new(Operation, Method, Path, _parameters, Query, Limit, Offset, true, Parent, _body);
+    public MarketplaceRequest WithPage(int? limit, int? offset) => With(r => { r.Limit = limit; r.Offset = offset; });
 
-    public MarketplaceRequest Within(Activity? parent) =>
-        new(Operation, Method, Path, _parameters, Query, Limit, Offset, IsStreaming, parent, _body);
+    public MarketplaceRequest AsStream() => With(r => r.IsStreaming = true);
+
+    public MarketplaceRequest Within(Activity? parent) => With(r => r.Parent = parent);
+
+    // Requests are immutable once handed out: every change is made on a copy before anyone else sees it.
+    private MarketplaceRequest With(Action<MarketplaceRequest> change)
+    {
+        var copy = (MarketplaceRequest)MemberwiseClone();
+        change(copy);
+        return copy;
+    }
 
     /// <summary>
     /// The URI relative to the base address: the path, then <c>limit</c> and <c>offset</c>, the declared parameters (escaped)
@@ -135,14 +148,10 @@ internal sealed class MarketplaceRequest
     public HttpRequestMessage ToHttpRequestMessage()
     {
         var message = new HttpRequestMessage(Method, new Uri(RelativeUri(), UriKind.Relative));
-        message.Headers.Accept.ParseAdd(IsStreaming ? MarketplaceClient.JsonLinesMediaType : "application/json");
+        var accept = Download ?? (IsStreaming ? MarketplaceClient.JsonLinesMediaType : "application/json");
+        if (!message.Headers.Accept.TryParseAdd(accept)) message.Headers.TryAddWithoutValidation("Accept", accept);
         if (IsStreaming) message.Headers.TryAddWithoutValidation("MPT-Streaming", "true");
-        if (_body is not null)
-        {
-            // ByteArrayContent can be sent again as it is: a retry (a 429 on a write) sends the same bytes.
-            message.Content = new ByteArrayContent(_body);
-            message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        }
+        if (_body is not null) message.Content = _body.CreateContent();
         RequestState.Set(message, this);
         return message;
     }

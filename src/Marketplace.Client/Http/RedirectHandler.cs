@@ -8,10 +8,12 @@ using System.Threading.Tasks;
 namespace Marketplace.Client.Http;
 
 /// <summary>
-/// Follows redirects itself (the primary handler's automatic redirects are off): only to the same origin (scheme, host
-/// and port) as the request, at most <see cref="MaxRedirects"/> times, and only for requests without a body. A redirect
-/// anywhere else is not followed, because the request carries the token: it surfaces as
-/// <see cref="MarketplaceApiException"/> with the redirect's status, naming the host it pointed to.
+/// Follows redirects itself (the primary handler's automatic redirects are off): at most <see cref="MaxRedirects"/>
+/// times, only for requests without a body, and only to the same origin (scheme, host and port) as the request, with one
+/// exception: a file download (a GET of an icon, a media file, an attachment, which the platform may answer with a
+/// 301/302/307 to where the bytes are) follows a redirect to another host over https, <em>without</em> the
+/// <c>Authorization</c> header, so the token never leaves the platform. Any other redirect is not followed: it surfaces
+/// as <see cref="MarketplaceApiException"/> with the redirect's status, naming the host it pointed to.
 /// </summary>
 internal sealed class RedirectHandler : DelegatingHandler
 {
@@ -38,8 +40,12 @@ internal sealed class RedirectHandler : DelegatingHandler
                 return response;
 
             var target = location.IsAbsoluteUri ? location : new Uri(from, location);
+            var sameOrigin = SameOrigin(from, target);
+            var elsewhere = !sameOrigin && current.Method == HttpMethod.Get && RequestState.IsDownload(request);
             string? refusal =
-                !SameOrigin(from, target) ? $"it points to another origin ({target.Scheme}://{target.Authority}) and would carry the token there"
+                target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp ? $"it points to a {target.Scheme}: URI"
+                : elsewhere && target.Scheme != Uri.UriSchemeHttps && !(from.Scheme == Uri.UriSchemeHttp && target.IsLoopback) ? $"it points to another origin over plain http ({target.Scheme}://{target.Authority})"
+                : !sameOrigin && !elsewhere ? $"it points to another origin ({target.Scheme}://{target.Authority}) and would carry the token there"
                 : current.Content is not null ? "the request has a body"
                 : hops >= MaxRedirects ? $"it is redirect number {hops + 1}; at most {MaxRedirects} are followed"
                 : null;
@@ -55,7 +61,12 @@ internal sealed class RedirectHandler : DelegatingHandler
 
             response.Dispose();
             var next = new HttpRequestMessage(status == 303 ? HttpMethod.Get : current.Method, target) { Version = current.Version };
-            foreach (var header in current.Headers) next.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            foreach (var header in current.Headers)
+            {
+                // Once the request has left the origin, the token stays behind (and stays behind on any further hop).
+                if (!sameOrigin && string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase)) continue;
+                next.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
             if (RequestState.Of(current) is { } carried) RequestState.Set(next, carried);
             if (!ReferenceEquals(current, request)) current.Dispose();
             current = next;

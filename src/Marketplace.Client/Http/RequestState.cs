@@ -53,5 +53,9 @@ internal static class RequestState
 
     public static OperationInfo? Operation(HttpRequestMessage message) => Of(message)?.Operation;
 
-    public static bool IsStreaming(HttpRequestMessage message) => Of(message)?.IsStreaming == true;
+    /// <summary>A stream or a download: a success is handed over at its headers, unbuffered and uncapped.</summary>
+    public static bool IsReadAsItArrives(HttpRequestMessage message) => Of(message)?.IsReadAsItArrives == true;
+
+    /// <summary>A file download (<see cref="MarketplaceRequest.Download"/>).</summary>
+    public static bool IsDownload(HttpRequestMessage message) => Of(message)?.Download is not null;
 }

@@ -85,7 +85,8 @@ internal sealed class RetryHandler : DelegatingHandler
             }
 
             NoteThrottling(response);
-            if (attempt >= _maxAttempts || !(isRead ? IsTransient(response.StatusCode) : IsRefusedUnprocessed(response.StatusCode))) return response;
+            if (attempt >= _maxAttempts || !(isRead ? IsTransient(response.StatusCode) : IsRefusedUnprocessed(response.StatusCode) && RequestBody.CanResend(request.Content)))
+                return response;
             var requested = RequestedWait(response, _time);
             if (requested is { } wait && wait > _maxRetryAfter) return response;
             var next = requested is { } asked ? asked + Jitter(asked) : Backoff(attempt);

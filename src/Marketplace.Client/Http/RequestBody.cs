@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Marketplace.Client.Http;
+
+/// <summary>A request's body, made once per request; <see cref="CreateContent"/> gives the content of one call.</summary>
+internal abstract class RequestBody
+{
+    public abstract HttpContent CreateContent();
+
+    /// <summary>
+    /// Whether <paramref name="content"/> can go out again on the same request message (a 429 on a write, a 401 answered
+    /// with a refreshed token): no body, bytes in memory, or a multipart body whose files can seek back.
+    /// </summary>
+    public static bool CanResend(HttpContent? content) => content switch
+    {
+        null => true,
+        ByteArrayContent => true,
+        MultipartBody.Content multipart => multipart.CanResend,
+        _ => false,
+    };
+}
+
+/// <summary>A JSON body: compact UTF-8 bytes.</summary>
+internal sealed class JsonBody : RequestBody
+{
+    private readonly byte[] _json;
+
+    public JsonBody(byte[] json) => _json = json;
+
+    public override HttpContent CreateContent()
+    {
+        // ByteArrayContent can be sent again as it is: a retry (a 429 on a write) sends the same bytes.
+        var content = new ByteArrayContent(_json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+}
+
+/// <summary>
+/// A <c>multipart/form-data</c> body as the platform's official client writes it: each model a compact UTF-8
+/// <c>application/json</c> part without a file name, each file a part with its file name and content type, streamed.
+/// </summary>
+internal sealed class MultipartBody : RequestBody
+{
+    private readonly List<(string Name, object Value)> _parts = new();
+
+    public MultipartBody((string Name, object? Value)[] parts)
+    {
+        foreach (var (name, value) in parts)
+        {
+            if (value is null) continue;
+            // Models are written now, once, so a model that cannot be written fails before anything is sent.
+            object part = value switch
+            {
+                MarketplaceFile file => file,
+                string text => text,
+                bool flag => flag ? "true" : "false",
+                IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                // An extensible enum (a struct over its wire value) is its wire value; a model is JSON.
+                ValueType => value.ToString() ?? string.Empty,
+                _ => Encoding.UTF8.GetBytes(Serialization.MarketplaceJson.Serialize(value)),
+            };
+            _parts.Add((name, part));
+        }
+    }
+
+    public override HttpContent CreateContent()
+    {
+        var content = new Content();
+        foreach (var (name, value) in _parts)
+        {
+            switch (value)
+            {
+                case MarketplaceFile file:
+                    content.AddFile(name, file);
+                    break;
+                case byte[] json:
+                    var part = new ByteArrayContent(json);
+                    part.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    content.Add(part, Quoted(name));
+                    break;
+                default:
+                    content.Add(new StringContent((string)value, new UTF8Encoding(false)), Quoted(name));
+                    break;
+            }
+        }
+        return content;
+    }
+
+    // Content-Disposition: form-data; name="attachment" (quoted, as browsers and the official client write it).
+    private static string Quoted(string name) => "\"" + name.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    internal sealed class Content : MultipartFormDataContent
+    {
+        private bool _canResend = true;
+
+        public bool CanResend => _canResend;
+
+        public void AddFile(string name, MarketplaceFile file)
+        {
+            var part = new FilePartContent(file);
+            _canResend &= file.Content.CanSeek;
+            Add(part, Quoted(name), Quoted(file.FileName));
+            // filename* as well, so a non-ASCII name arrives as written (RFC 6266); filename keeps a plain fallback.
+            if (NeedsEncoding(file.FileName)) part.Headers.ContentDisposition!.FileNameStar = file.FileName;
+        }
+
+        private static bool NeedsEncoding(string name)
+        {
+            foreach (var c in name)
+            {
+                if (c > '~') return true;
+            }
+            return false;
+        }
+    }
+
+    // The caller's stream as a part: read from where it stood when the call was made, never disposed (the stream is the
+    // caller's), and sent again only if it can seek back there.
+    private sealed class FilePartContent : HttpContent
+    {
+        private readonly Stream _stream;
+        private readonly long _start;
+        private bool _sent;
+
+        public FilePartContent(MarketplaceFile file)
+        {
+            _stream = file.Content;
+            _start = _stream.CanSeek ? _stream.Position : 0;
+            Headers.ContentType = MediaTypeHeaderValue.Parse(file.ContentType);
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+#if NET5_0_OR_GREATER
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+#else
+        private async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+#endif
+        {
+            if (_sent)
+            {
+                if (!_stream.CanSeek)
+                    throw new InvalidOperationException("The file's stream cannot seek, so the upload cannot be sent a second time.");
+                _stream.Position = _start;
+            }
+            _sent = true;
+            await _stream.CopyToAsync(stream, 81920, cancellationToken).ConfigureAwait(false);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            if (_stream.CanSeek)
+            {
+                length = _stream.Length - _start;
+                return true;
+            }
+            length = 0;
+            return false;
+        }
+
+        // The stream is the caller's: disposing the request must not close it.
+        protected override void Dispose(bool disposing) => base.Dispose(false);
+    }
+}
