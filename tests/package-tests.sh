@@ -13,8 +13,9 @@
 #    upgrade and a description edit do, a new property in a fragment reaches the built assembly, a new list fragment fails the build until it is
 #    named (saying which overlay action to add) and then gets paging, RQL and its interface members by generation
 #    (tests/RegenerationCheck drives it through 250 items), a fragment of writes (POST 201, GET by id, PUT, DELETE 204,
-#    actions with and without a body) fails until named and then builds warning-free and works in the class and the
-#    interface, a POST answered 503 sent exactly once and one answered 429 sent again, and a conflicting redefinition of a shared component
+#    actions with and without a body, a multipart upload, a binary download) fails until named and then builds
+#    warning-free and works in the class and the interface, a POST answered 503 sent exactly once and one answered 429
+#    sent again, a download three times MaxResponseBytes delivered whole, and a conflicting redefinition of a shared component
 #    fails the build naming the component and both files
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -194,8 +195,8 @@ run new-list-fragment-gets-the-collection-surface new_list_fragment_gets_the_col
 
 new_write_fragment_gets_every_operation_shape() {
   # A fragment of writes as the platform publishes them (no operationId, {id} path parameters, problem-details error
-  # bodies, the shared Instance schema by reference): POST 201, GET by id, PUT, DELETE 204, an action answering 204 and
-  # an action with a body. Named by one overlay action each and nothing else edited, it must build with warnings as
+  # bodies, the shared Instance schema by reference): POST 201, GET by id, PUT, DELETE 204, an action answering 204, an
+  # action with a body, a multipart/form-data upload (a JSON part and a file part) and a binary download. Named by one overlay action each and nothing else edited, it must build with warnings as
   # errors (every parameter documented) and every method must work in the class and the interface (RegenerationCheck).
   cp "$repo/tests/RegenerationCheck/fragments/instance-writes.json" "$copy/openapi/instance-writes.json" || return 1
   if build_copy >"$work/unnamed-writes.log" 2>&1; then echo "the build passed with unnamed write operations"; return 1; fi

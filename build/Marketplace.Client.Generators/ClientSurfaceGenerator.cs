@@ -36,7 +36,7 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
     private static readonly DiagnosticDescriptor UnsentParameter = new(
         "MPGEN005",
         "An operation parameter has no place in the request",
-        "Operation '{0}' takes '{1}', which is neither a path nor a query parameter nor a JSON body (a header, or a part of a multipart/form-data body); the client surface does not send those yet, so the operation is left out",
+        "Operation '{0}' takes '{1}', which is neither a path nor a query parameter, a JSON body nor one part of a multipart/form-data body (a header, or a list of files); the client surface does not send those yet, so the operation is left out",
         "Marketplace.Client.Generation",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -140,8 +140,9 @@ internal sealed class Operation
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     public Operation(string name, string method, string path, string returnType, IReadOnlyList<Parameter> parameters, string documentation, ListShape? list,
-        string? responseType = null, IReadOnlyList<int>? successStatuses = null)
+        string? responseType = null, IReadOnlyList<int>? successStatuses = null, string? download = null)
     {
+        Download = download;
         ResponseType = responseType;
         SuccessStatuses = successStatuses ?? Array.Empty<int>();
         Name = name;
@@ -173,6 +174,12 @@ internal sealed class Operation
     /// <summary>A read (GET, HEAD): retried on transient failures. Anything else is a write, sent once unless refused with 429.</summary>
     public bool IsRead => Method is "GET" or "HEAD";
 
+    /// <summary>For an operation that answers with a file: the media types it accepts (the spec's); otherwise <see langword="null"/>.</summary>
+    public string? Download { get; }
+
+    /// <summary>Whether the body is <c>multipart/form-data</c>: its parameters are the parts.</summary>
+    public bool IsMultipart => Parameters.Any(p => p.PartName is not null);
+
     /// <summary>The parameter sent as the JSON body, if any.</summary>
     public Parameter? Body => Parameters.FirstOrDefault(p => p.IsBody);
 
@@ -186,6 +193,7 @@ internal sealed class Operation
 
     public static IReadOnlyList<Operation> ReadAll(INamedTypeSymbol rest, Compilation compilation, CancellationToken cancellationToken)
     {
+        const string MarketplaceFile = "global::Marketplace.Client.MarketplaceFile";
         var task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
         var plainTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
         var operations = new List<Operation>();
@@ -200,30 +208,55 @@ internal sealed class Operation
             if (!answersWithBody && !SymbolEqualityComparer.Default.Equals(returnType, plainTask)) continue;
 
             var path = OperationPath(method, cancellationToken);
-            var (verb, queryNames, jsonBody, statuses) = ReadBody(method, cancellationToken);
+            var (verb, queryNames, jsonBody, statuses, parts, accept) = ReadBody(method, cancellationToken);
             var placeholders = new HashSet<string>(
                 System.Text.RegularExpressions.Regex.Matches(path, @"\{([^}]+)\}").Cast<System.Text.RegularExpressions.Match>().Select(m => Normalize(m.Groups[1].Value)),
                 StringComparer.Ordinal);
-            var parameters = method.Parameters.Select(p => new Parameter(
-                p.Name,
-                p.Type.ToDisplayString(TypeFormat),
-                p.HasExplicitDefaultValue ? DefaultLiteral(p) : null,
-                p.Type.ToDisplayString() == "System.Threading.CancellationToken",
-                requiresValue: p.Type.IsReferenceType && p.NullableAnnotation != NullableAnnotation.Annotated && !p.HasExplicitDefaultValue,
-                isPathSegment: placeholders.Contains(Normalize(p.Name)),
-                queryName: queryNames.TryGetValue(p.Name, out var wire) ? wire : null,
-                isBody: p.Name == jsonBody)).ToList();
+            // A required part (NSwag throws when it is null) loses the default NSwag gives every part, where C# allows it
+            // (no optional parameter after it), so the signature says it is required; a file part takes MarketplaceFile.
+            var requiredFromHere = true;
+            var required = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in method.Parameters.Reverse())
+            {
+                if (p.Type.ToDisplayString() == "System.Threading.CancellationToken") continue;
+                var isRequiredPart = parts.TryGetValue(p.Name, out var partOf) && partOf.Required;
+                if (!p.HasExplicitDefaultValue || (isRequiredPart && requiredFromHere)) required.Add(p.Name);
+                else requiredFromHere = false;
+            }
+            var parameters = method.Parameters.Select(p =>
+            {
+                var part = parts.TryGetValue(p.Name, out var found) ? found : default;
+                var isPart = part.Name is not null;
+                var keepsDefault = p.HasExplicitDefaultValue && !required.Contains(p.Name);
+                var type = part.IsFile ? MarketplaceFile + (keepsDefault ? "?" : "")
+                    : isPart && !keepsDefault ? p.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat)
+                    : p.Type.ToDisplayString(TypeFormat);
+                return new Parameter(
+                    p.Name,
+                    type,
+                    keepsDefault ? DefaultLiteral(p) : null,
+                    p.Type.ToDisplayString() == "System.Threading.CancellationToken",
+                    requiresValue: (p.Type.IsReferenceType || part.IsFile) && !keepsDefault && (isPart || p.NullableAnnotation != NullableAnnotation.Annotated),
+                    isPathSegment: placeholders.Contains(Normalize(p.Name)),
+                    queryName: queryNames.TryGetValue(p.Name, out var wire) ? wire : null,
+                    isBody: parts.Count == 0 && p.Name == jsonBody,
+                    partName: part.Name,
+                    isFilePart: part.IsFile);
+            }).ToList();
             var response = answersWithBody ? returnType.TypeArguments[0] : null;
+            var isDownload = response?.Name == "FileResponse";
+            if (isDownload) response = null;
             operations.Add(new Operation(
                 method.Name.Substring(0, method.Name.Length - "Async".Length),
                 verb,
                 path,
-                returnType.ToDisplayString(TypeFormat),
+                isDownload ? "global::System.Threading.Tasks.Task<global::Marketplace.Client.MarketplaceDownload>" : returnType.ToDisplayString(TypeFormat),
                 parameters,
                 Docs.Inner(method.GetDocumentationCommentXml(cancellationToken: cancellationToken)),
                 response is null ? null : ListShape.Read(response, parameters),
                 response?.ToDisplayString(TypeFormat),
-                statuses));
+                statuses,
+                isDownload ? accept ?? "*/*" : null));
         }
         return operations;
     }
@@ -249,12 +282,16 @@ internal sealed class Operation
     // What NSwag's body of the operation says that its signature does not: the HTTP method
     // (`new System.Net.Http.HttpMethod("GET")`), the wire name of each query parameter
     // (`if (limit != null) { urlBuilder_.Append(System.Uri.EscapeDataString("limit")) … }`), the parameter it writes as
-    // the JSON body (`JsonConvert.SerializeObject(body, …)`; a multipart body is written part by part, never like this)
-    // and the success statuses it reads (`if (status_ == 201)`).
-    private static (string Method, Dictionary<string, string> QueryNames, string? JsonBody, List<int> Statuses) ReadBody(IMethodSymbol method, CancellationToken cancellationToken)
+    // the JSON body (`JsonConvert.SerializeObject(body, …)`), the parts of a multipart body (each written inside
+    // `if (part == null) throw … else { … content_.Add(…, "name") }`, a file as `new StreamContent(file.Data)`), the
+    // media types it accepts (`Accept.Add(…Parse("image/png"))`) and the success statuses it reads (`if (status_ == 201)`).
+    private static (string Method, Dictionary<string, string> QueryNames, string? JsonBody, List<int> Statuses, Dictionary<string, Part> Parts, string? Accept)
+        ReadBody(IMethodSymbol method, CancellationToken cancellationToken)
     {
         var verb = "GET";
         string? jsonBody = null;
+        string? accept = null;
+        var parts = new Dictionary<string, Part>(StringComparer.Ordinal);
         var statuses = new List<int>();
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var reference in method.DeclaringSyntaxReferences)
@@ -278,9 +315,29 @@ internal sealed class Operation
             }
             foreach (var call in body.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>())
             {
-                if (call.Expression.ToString().EndsWith("JsonConvert.SerializeObject", StringComparison.Ordinal)
+                var callee = call.Expression.ToString();
+                if (callee.EndsWith("JsonConvert.SerializeObject", StringComparison.Ordinal)
                     && call.ArgumentList.Arguments.FirstOrDefault()?.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax serialized)
                     jsonBody = serialized.Identifier.ValueText;
+                if (callee.EndsWith("Accept.Add", StringComparison.Ordinal))
+                {
+                    var media = call.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax>().FirstOrDefault();
+                    if (media is not null) accept = accept is null ? media.Token.ValueText : accept + ", " + media.Token.ValueText;
+                }
+                if (callee == "content_.Add" && call.ArgumentList.Arguments.Count >= 2
+                    && call.ArgumentList.Arguments[1].Expression is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax { Token.Value: string partName })
+                {
+                    // The parameter is the one the enclosing `if (x == null)` / `if (x != null)` tests; a loop over a list of
+                    // files (`foreach`) is not one part, so it stays unsent (MPGEN005).
+                    var check = call.Ancestors().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax>()
+                        .FirstOrDefault(i => i.Condition is Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax });
+                    if (check is null || call.Ancestors().TakeWhile(a => a != check).Any(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax)) continue;
+                    var tested = ((Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax)((Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax)check.Condition).Left).Identifier.ValueText;
+                    var requiredPart = check.Statement.DescendantNodesAndSelf().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ThrowStatementSyntax>().Any();
+                    var isFile = check.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax>()
+                        .Any(c => c.Type.ToString().EndsWith("StreamContent", StringComparison.Ordinal));
+                    parts[tested] = new Part(partName, requiredPart, isFile);
+                }
             }
             foreach (var comparison in body.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax>())
             {
@@ -290,7 +347,7 @@ internal sealed class Operation
                     statuses.Add(status);
             }
         }
-        return (verb, names, jsonBody, statuses);
+        return (verb, names, jsonBody, statuses, parts, accept);
     }
 
     // {extension_id}, {extensionId} and extensionId all name the same parameter.
@@ -309,8 +366,11 @@ internal sealed class Operation
 /// <summary>A parameter of a generated operation.</summary>
 internal sealed class Parameter
 {
-    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false, bool isPathSegment = false, string? queryName = null, bool isBody = false)
+    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false, bool isPathSegment = false, string? queryName = null, bool isBody = false,
+        string? partName = null, bool isFilePart = false)
     {
+        PartName = partName;
+        IsFilePart = isFilePart;
         IsBody = isBody;
         QueryName = queryName;
         IsPathSegment = isPathSegment;
@@ -324,8 +384,14 @@ internal sealed class Parameter
     /// <summary>The model sent as the request's JSON body.</summary>
     public bool IsBody { get; }
 
+    /// <summary>The name of the <c>multipart/form-data</c> part the parameter is sent as; <see langword="null"/> when it is not one.</summary>
+    public string? PartName { get; }
+
+    /// <summary>A file part (a <c>MarketplaceFile</c>); otherwise a part is a model sent as JSON, or a text.</summary>
+    public bool IsFilePart { get; }
+
     /// <summary>Whether the surface knows where the parameter goes in the request.</summary>
-    public bool IsSent => IsCancellationToken || IsPathSegment || QueryName is not null || IsBody;
+    public bool IsSent => IsCancellationToken || IsPathSegment || QueryName is not null || IsBody || PartName is not null;
 
     /// <summary>One segment of the URL path; a string one is refused when empty, ".", ".." or blank.</summary>
     public bool IsPathSegment { get; }
@@ -347,6 +413,23 @@ internal sealed class Parameter
     public string Declaration => DefaultValue is null ? $"{Type} {Identifier}" : $"{Type} {Identifier} = {DefaultValue}";
 
     public string Identifier => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(Name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + Name : Name;
+}
+
+/// <summary>One part of a multipart/form-data body, as NSwag writes it.</summary>
+internal readonly struct Part
+{
+    public Part(string name, bool required, bool isFile)
+    {
+        Name = name;
+        Required = required;
+        IsFile = isFile;
+    }
+
+    public string? Name { get; }
+
+    public bool Required { get; }
+
+    public bool IsFile { get; }
 }
 
 /// <summary>What makes an operation a collection: its item type and how items are identified.</summary>

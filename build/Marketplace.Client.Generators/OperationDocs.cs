@@ -38,7 +38,7 @@ internal static class OperationDocs
         foreach (var parameter in parameters)
         {
             var text = parameter.IsCancellationToken ? "Cancels the call."
-                : !parameter.IsBody && specified.TryGetValue(parameter.Name, out var described) ? described
+                : !parameter.IsBody && parameter.PartName is null && specified.TryGetValue(parameter.Name, out var described) ? described
                 : Derived(operation, parameter);
             builder.Append("<param name=\"").Append(parameter.Name).Append("\">").Append(text).Append("</param>\n");
         }
@@ -52,6 +52,10 @@ internal static class OperationDocs
         var builder = new StringBuilder();
         if (operation.ResponseType is { } response)
             builder.Append("<returns>The <see cref=\"").Append(response).Append("\"/> the server answered with (").Append(statuses).Append(").</returns>\n");
+        else if (operation.Download is not null)
+            builder.Append("<returns>The file (").Append(statuses).Append(") as a <see cref=\"global::Marketplace.Client.MarketplaceDownload\"/>, which you dispose: ")
+                .Append("its content type, its file name from <c>Content-Disposition</c>, and its bytes read as they arrive, never held in memory whole ")
+                .Append("(<see cref=\"global::Marketplace.Client.MarketplaceClientOptions.MaxResponseBytes\"/> does not apply).</returns>\n");
         else
             builder.Append("<returns>A task that completes when the server has answered with ").Append(statuses)
                 .Append(" (a body that comes with it is not read).</returns>\n");
@@ -67,15 +71,22 @@ internal static class OperationDocs
             .Append(operation.IsRead ? " on the last attempt" : "").Append(".</exception>\n");
         if (operation.Parameters.Any(p => p.RequiresValue))
             builder.Append("<exception cref=\"global::System.ArgumentNullException\">")
-                .Append(operation.Body is { RequiresValue: true } ? "A path parameter or the body" : "A path parameter").Append(" is null; nothing is sent.</exception>\n");
+                .Append(operation.Body is { RequiresValue: true } ? "A path parameter or the body"
+                    : operation.Parameters.Any(p => p.RequiresValue && p.PartName is not null) ? "A path parameter or a required part"
+                    : "A path parameter").Append(" is null; nothing is sent.</exception>\n");
         return builder.ToString();
     }
 
     /// <summary>How the call is retried, in one sentence per shape (README, "Retries").</summary>
-    public static string Retries(Operation operation) => operation.IsRead
+    public static string Retries(Operation operation) => operation.Download is not null
+        ? "A download: retried like any read (with back-off, obeying <c>Retry-After</c>, on 408, 429, 500, 502, 503, 504, a dropped connection " +
+          "or an attempt timeout) until the headers arrive; a break after that ends your read with an <see cref=\"global::System.IO.IOException\"/>. " +
+          "A redirect to another host (where the bytes are) is followed over https without the <c>Authorization</c> header."
+        : operation.IsRead
         ? "A read: retried (with back-off, obeying <c>Retry-After</c>) on 408, 429, 500, 502, 503, 504, a dropped connection or an attempt timeout."
         : "A write: sent once. It is sent again only after a 429 (the platform refused it before doing anything), never after a 5xx, a dropped " +
-          "connection or a timeout, which can come after the write took effect; it never follows a redirect to another host.";
+          "connection or a timeout, which can come after the write took effect; it never follows a redirect to another host." +
+          (operation.Parameters.Any(p => p.IsFilePart) ? " A file whose stream cannot seek is not sent again even then: the 429 comes back to you." : "");
 
     // GET …/instances/{instanceId} → "Gets one instance by its ID"; POST …/instances → "Creates an instance"; POST
     // …/{instanceId}/disconnect → "Performs the 'disconnect' action on an instance". A sentence for the docs, not a name.
@@ -92,6 +103,7 @@ internal static class OperationDocs
         var one = Words(Singular(resource));
         var sentence = operation.Method switch
         {
+            "GET" when operation.Download is not null => $"Downloads {Article(one)} {one} (a file)",
             "GET" when endsWithParameter => $"Gets one {one} by its ID",
             "GET" => $"Gets the {Words(resource)} of a {owner}",
             "POST" when action => $"Performs the '{resource}' action on {Article(owner)} {owner}",
@@ -110,6 +122,16 @@ internal static class OperationDocs
             var type = parameter.Type.TrimEnd('?');
             return $"The <see cref=\"{type}\"/> to send as the JSON body: only the properties that were set (by you, or read from the server) " +
                    "are sent, and unknown properties and enum values go back exactly as they were read.";
+        }
+        if (parameter.IsFilePart)
+            return $"The file sent as the <c>{Xml(parameter.PartName!)}</c> part, with its file name and content type; its stream is read from its position " +
+                   "to the end as it is sent (never buffered whole) and not disposed.";
+        if (parameter.PartName is { } part)
+        {
+            var type = parameter.Type.TrimEnd('?');
+            return type is "string" or "bool" or "int" or "long" or "double" or "decimal"
+                ? $"The <c>{Xml(part)}</c> part, sent as text."
+                : $"The <see cref=\"{type}\"/> sent as the <c>{Xml(part)}</c> part: compact UTF-8 <c>application/json</c> with only the properties that were set.";
         }
         if (parameter.IsPathSegment)
         {

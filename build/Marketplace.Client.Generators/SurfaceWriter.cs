@@ -198,12 +198,16 @@ internal static class SurfaceWriter
         foreach (var query in parameters.Where(p => p.QueryName is not null))
             client.Append(".WithParameter(\"").Append(Literal(query.QueryName!)).Append("\", ").Append(query.Identifier).Append(')');
         if (operation.Body is { } body) client.Append(".WithJsonBody(").Append(body.Identifier).Append(')');
+        if (operation.IsMultipart)
+            client.Append(".WithMultipartBody(").Append(string.Join(", ", parameters.Where(p => p.PartName is not null)
+                .Select(p => "(\"" + Literal(p.PartName!) + "\", (object?)" + p.Identifier + ")"))).Append(')');
+        if (operation.Download is { } media) client.Append(".AsDownload(\"").Append(Literal(media)).Append("\")");
         client.AppendLine(";").AppendLine();
     }
 
     // Path and declared query parameters and the body, in the operation's order; paging and the token are added per call.
     private static IEnumerable<Parameter> RequestParameters(Operation operation) =>
-        operation.Parameters.Where(p => !p.IsCancellationToken && p.Name is not ("limit" or "offset") && (p.IsPathSegment || p.QueryName is not null || p.IsBody));
+        operation.Parameters.Where(p => !p.IsCancellationToken && p.Name is not ("limit" or "offset") && (p.IsPathSegment || p.QueryName is not null || p.IsBody || p.PartName is not null));
 
     private static string RequestOf(Operation operation) =>
         operation.Name + "Request(" + Arguments(RequestParameters(operation)) + ")";
@@ -232,8 +236,8 @@ internal static class SurfaceWriter
             string Argument(string name) => operation.Parameters.FirstOrDefault(p => p.Name == name)?.Identifier ?? "null";
             request += ".WithPage(" + Argument("limit") + ", " + Argument("offset") + ")";
         }
-        return operation.ResponseType is { } response
-            ? $"SendAsync<{response}, {response}>({request}, {token})"
+        return operation.ResponseType is { } response ? $"SendAsync<{response}, {response}>({request}, {token})"
+            : operation.Download is not null ? $"DownloadAsync({request}, {token})"
             : $"SendAsync({request}, {token})";
     }
 

@@ -3,7 +3,8 @@
 // Marketplace.Client.Testing's server (AddInstances, generated) and read paged and streamed. Writes (fragments/
 // instance-writes.json): POST 201, GET by id, PUT, DELETE 204, an action answering 204 and one with a body, through the
 // class and the interface, with what each sends checked on the wire, a POST answered 503 sent exactly once, one
-// answered 429 sent again, and 404/409 read as problem details. Exit code 0 only if everything holds.
+// answered 429 sent again, 404/409 read as problem details, a multipart upload (JSON part + file part) and a download
+// three times MaxResponseBytes. Exit code 0 only if everything holds.
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -122,12 +123,21 @@ internal static class Writes
         Answer("DELETE", Collection + "/INS-1", 204);
         Answer("POST", Collection + "/INS-1/disconnect", 204);
         Answer("POST", Collection + "/INS-1/rename", 200, """{"id":"INS-1","name":"renamed"}""");
+        Answer("POST", Collection + "/INS-1/attachments", 201, """{"id":"ATT-1","name":"contract"}""");
+        Answer("POST", Collection + "/INS-409/attachments", 409, Problem(409, "Conflict", "An attachment of that name exists."));
+        // A file three times the client's MaxResponseBytes: a download is not capped (nor buffered).
+        var file = new byte[3 * 1024 * 1024];
+        new Random(21).NextBytes(file);
+        server.Given(Request.Create().WithPath(Collection + "/INS-1/attachments/ATT-1").UsingGet()).RespondWith(Response.Create()
+            .WithHeader("Content-Type", "application/pdf").WithHeader("Content-Disposition", "attachment; filename=\"contract.pdf\"").WithBody(file));
+        Answer("GET", Collection + "/INS-1/attachments/ATT-404", 404, Problem(404, "Not Found", "Attachment ATT-404 does not exist."));
 
         using var client = new MarketplaceClient(new MarketplaceClientOptions
         {
             BaseUri = new Uri(server.Url! + "/"),
             Token = "idt:TKN-1234-5678:regeneration-check",
             Retry = { BaseDelay = TimeSpan.FromMilliseconds(10) },
+            MaxResponseBytes = 1024 * 1024,
         });
         IMarketplaceClient contract = client;
 
@@ -143,6 +153,22 @@ internal static class Writes
         var throttled = await client.CreateInstanceAsync(new Instance { Name = "node-429" });
         if (throttled.Id != "INS-3") failures.Add($"a POST answered 429 then 201 read {throttled.Id}");
 
+        var upload = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7 regeneration check");
+        using (var stream = new System.IO.MemoryStream(upload))
+        {
+            var attachment = await contract.CreateInstanceAttachmentAsync("INS-1", new InstanceAttachment { Name = "contract" }, new MarketplaceFile(stream, "contract.pdf", "application/pdf"));
+            if (attachment.Id != "ATT-1") failures.Add($"CreateInstanceAttachmentAsync (multipart, 201) read {attachment.Id}");
+            if (!stream.CanRead) failures.Add("the upload disposed the caller's stream");
+        }
+        using (var download = await contract.DownloadInstanceAttachmentAsync("INS-1", "ATT-1"))
+        {
+            var copy = new System.IO.MemoryStream();
+            await download.CopyToAsync(copy);
+            if (!copy.ToArray().AsSpan().SequenceEqual(file)) failures.Add($"DownloadInstanceAttachmentAsync delivered {copy.Length} bytes, not the {file.Length} sent");
+            if (download.FileName != "contract.pdf" || download.ContentType != "application/pdf") failures.Add($"the download is '{download.FileName}' ({download.ContentType})");
+        }
+        await Expect(failures, "an upload that conflicts", 409, "An attachment of that name exists.", () => client.CreateInstanceAttachmentAsync("INS-409", new InstanceAttachment { Name = "x" }, new MarketplaceFile(new System.IO.MemoryStream(upload), "x.pdf")));
+        await Expect(failures, "a download of an unknown ID", 404, "Attachment ATT-404 does not exist.", () => client.DownloadInstanceAttachmentAsync("INS-1", "ATT-404"));
         await Expect(failures, "a POST answered 503", 503, null, () => client.CreateInstanceAsync(new Instance { Name = "node-503" }));
         await Expect(failures, "a GET of an unknown ID", 404, "Instance INS-404 does not exist.", () => contract.GetInstanceAsync("INS-404"));
         await Expect(failures, "a PUT that conflicts", 409, "The instance was changed by someone else.", () => client.UpdateInstanceAsync("INS-409", new Instance { Name = "x" }));
@@ -169,6 +195,12 @@ internal static class Writes
         if (post.Body != """{"name":"node-2"}""") failures.Add("the POST body is not the compact JSON of what was set: " + post.Body);
         if (!(post.Headers?["Content-Type"].FirstOrDefault() ?? "").StartsWith("application/json", StringComparison.Ordinal)) failures.Add("the POST body is not sent as application/json");
         if (log.Any(r => r.Method is "DELETE" && r.Body is { Length: > 0 })) failures.Add("a DELETE carried a body");
+        var multipart = log.First(r => r.Method == "POST" && r.Path == Collection + "/INS-1/attachments");
+        var sentBody = System.Text.Encoding.UTF8.GetString(multipart.BodyAsBytes ?? Array.Empty<byte>());
+        if (!(multipart.Headers?["Content-Type"].FirstOrDefault() ?? "").StartsWith("multipart/form-data; boundary=", StringComparison.Ordinal)
+            || !sentBody.Contains("name=\"attachment\"", StringComparison.Ordinal) || !sentBody.Contains("""{"name":"contract"}""", StringComparison.Ordinal)
+            || !sentBody.Contains("name=\"file\"; filename=\"contract.pdf\"", StringComparison.Ordinal) || !sentBody.Contains("%PDF-1.7 regeneration check", StringComparison.Ordinal))
+            failures.Add("the upload is not a JSON part and a file part: " + sentBody);
         Console.WriteLine($"writes: {log.Count} requests: {string.Join(" ", log.Select(r => r.Method + " " + r.Path))}");
     }
 
