@@ -22,8 +22,10 @@ public sealed class MarketplaceTestRequest
         string? filter,
         IReadOnlyDictionary<string, string> parameters,
         IReadOnlyDictionary<string, IReadOnlyList<string>> headers,
-        int? statusCode)
+        int? statusCode,
+        string? body)
     {
+        Body = body;
         Method = method;
         Path = path;
         Query = query;
@@ -70,10 +72,16 @@ public sealed class MarketplaceTestRequest
     /// <summary>The request headers, names as sent; <c>Authorization</c> keeps its scheme and masks the credential (<c>Bearer ***</c>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; }
 
+    /// <summary>
+    /// The request body as text (UTF-8), e.g. the JSON of a POST or PUT, or <see langword="null"/> for a request without one;
+    /// the client's token is masked (<c>***</c>) wherever it appears in it.
+    /// </summary>
+    public string? Body { get; }
+
     /// <summary>The status the server answered with, or <see langword="null"/> when no response was recorded (a cut-off one).</summary>
     public int? StatusCode { get; }
 
-    /// <summary><c>GET /path?query</c>.</summary>
+    /// <summary><c>GET /path?query</c> (the body is in <see cref="Body"/>).</summary>
     public override string ToString() => Method + " " + Path + (Query.Length == 0 ? "" : "?" + Query);
 
     internal static MarketplaceTestRequest From(ILogEntry entry)
@@ -94,7 +102,11 @@ public sealed class MarketplaceTestRequest
             string text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var code) => code,
             _ => (int?)null,
         };
-        return new MarketplaceTestRequest(request.Method, request.Path, Decode(raw), filter, parameters, headers, status);
+        var body = request.Body ?? (request.BodyAsBytes is { Length: > 0 } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null);
+        var credential = request.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase)).Value?
+            .Select(v => v.IndexOf(' ') is var space and > 0 ? v[(space + 1)..].Trim() : v.Trim()).FirstOrDefault(v => v.Length > 0);
+        if (body is not null && credential is not null) body = body.Replace(credential, "***", StringComparison.Ordinal);
+        return new MarketplaceTestRequest(request.Method, request.Path, Decode(raw), filter, parameters, headers, status, string.IsNullOrEmpty(body) ? null : body);
     }
 
     // The query string as the platform reads it: limit, offset, order and select by name; every other part is RQL.

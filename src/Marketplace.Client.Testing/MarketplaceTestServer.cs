@@ -29,6 +29,13 @@ namespace Marketplace.Client.Testing;
 /// code asked for through <see cref="Requests"/> (<see cref="MarketplaceTestRequest.Filter"/>, <see cref="MarketplaceTestRequest.Order"/>,
 /// <see cref="MarketplaceTestRequest.Select"/>), and seed what the platform would have answered.
 /// </para>
+/// <para>
+/// Every seeded collection takes the writes the platform answers for every collection: <c>POST</c> to its path adds the
+/// body with a new ID in the shape of the seeded IDs (201, the stored item); <c>GET</c>, <c>PUT</c> and <c>DELETE</c> at
+/// <c>{path}/{id}</c> answer the item (200), replace the fields the body gives (200) and delete it (204); an unknown ID is
+/// a platform-shaped 404, a body that is not a JSON object a 400. Actions (<c>POST {path}/{id}/disconnect</c>) and files
+/// are not known here: answer them with a stub on <see cref="WireMockServer"/>.
+/// </para>
 /// <para>Thread-safe: seed, fail and read requests while a client is enumerating.</para>
 /// </remarks>
 /// <example><code>
@@ -229,7 +236,7 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
             ? throw new ArgumentNullException(nameof(items), "The items hold a null item.")
             : Serialization.MarketplaceJson.Serialize(item)).ToList();
         // Keyed by the decoded path, as the request's path is compared (an ID with reserved characters arrives escaped).
-        _collections.GetOrAdd(Uri.UnescapeDataString(path), static _ => new SeededCollection()).Add(json);
+        _collections.GetOrAdd(Uri.UnescapeDataString(path), static key => new SeededCollection(key)).Add(json);
         return this;
     }
 

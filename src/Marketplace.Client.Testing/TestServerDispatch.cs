@@ -58,7 +58,7 @@ internal sealed class TestServerDispatch : IRequestMatcher
     public double GetMatchingScore(IRequestMessage requestMessage, IRequestMatchResult requestMatchResult)
     {
         var claim = _claims.GetValue(requestMessage, Decide);
-        var score = claim.Fault is not null || claim.Collection is not null ? MatchScores.Perfect : MatchScores.Mismatch;
+        var score = claim.Fault is not null || claim.Operation != SeededOperation.None ? MatchScores.Perfect : MatchScores.Mismatch;
         return requestMatchResult.AddScore(GetType(), score, null);
     }
 
@@ -72,11 +72,34 @@ internal sealed class TestServerDispatch : IRequestMatcher
             _stopping.WaitHandle.WaitOne(fault.Wait!.Value);
             fault = null;
         }
-        var collection = string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase)
-                         && _collections.TryGetValue(Uri.UnescapeDataString(request.Path), out var found)
-            ? found
-            : null;
-        return new Claim(fault, collection);
+        return Target(request) is var (operation, collection, id) ? new Claim(fault, operation, collection, id) : new Claim(fault, SeededOperation.None, null, null);
+    }
+
+    // What the platform answers for every collection: GET (a page or a stream) and POST (create) at its path, GET, PUT and
+    // DELETE at its path plus one segment, the item's ID. Anything else (an action, a file) is not known here.
+    private (SeededOperation, SeededCollection, string?)? Target(IRequestMessage request)
+    {
+        var method = request.Method.ToUpperInvariant();
+        var path = request.Path.TrimEnd('/');
+        if (_collections.TryGetValue(Uri.UnescapeDataString(path), out var collection))
+        {
+            return method switch
+            {
+                "GET" => (SeededOperation.List, collection, null),
+                "POST" => (SeededOperation.Create, collection, null),
+                _ => null,
+            };
+        }
+        var slash = path.LastIndexOf('/');
+        if (slash <= 0 || !_collections.TryGetValue(Uri.UnescapeDataString(path[..slash]), out collection)) return null;
+        var id = Uri.UnescapeDataString(path[(slash + 1)..]);
+        return method switch
+        {
+            "GET" => (SeededOperation.Get, collection, id),
+            "PUT" => (SeededOperation.Update, collection, id),
+            "DELETE" => (SeededOperation.Delete, collection, id),
+            _ => null,
+        };
     }
 
     private Task<IResponseMessage> Respond(IRequestMessage request)
@@ -106,19 +129,72 @@ internal sealed class TestServerDispatch : IRequestMatcher
             return Task.FromResult<IResponseMessage>(garbled);
         }
         return Task.FromResult<IResponseMessage>(claim.Collection is { } collection
-            ? Serve(collection, request)
+            ? claim.Operation == SeededOperation.List ? Serve(collection, request) : Write(claim, collection, request)
             : Problem(404, "Not Found", $"Nothing is seeded for {request.Method} {request.Path}."));
+    }
+
+    // One item read or written as the platform does: 201 with the created item (a new ID), 200 with the item, 204 for a
+    // deletion, 404 problem details for an ID the collection does not hold, 400 for a body that is not a JSON object.
+    private static ResponseMessage Write(Claim claim, SeededCollection collection, IRequestMessage request)
+    {
+        if (Unauthorized(request) is { } refused) return refused;
+        JObject? body = null;
+        if (claim.Operation is SeededOperation.Create or SeededOperation.Update)
+        {
+            try
+            {
+                body = JToken.Parse(request.Body ?? "") as JObject;
+            }
+            catch (Newtonsoft.Json.JsonException)
+            {
+            }
+            if (body is null) return Problem(400, "Bad Request", $"The body of {request.Method} {request.Path} is not a JSON object.");
+        }
+        var id = claim.Id!;
+        var resource = Singular(request.Path);
+        return claim.Operation switch
+        {
+            SeededOperation.Create => Json(201, collection.Create(body!)),
+            SeededOperation.Get => collection.Get(id) is { } item ? Json(200, item) : NotFound(resource, id),
+            SeededOperation.Update => collection.Update(id, body!) is { } updated ? Json(200, updated) : NotFound(resource, id),
+            _ => collection.Delete(id) ? new ResponseMessage { StatusCode = 204 } : NotFound(resource, id),
+        };
+    }
+
+    private static ResponseMessage NotFound(string resource, string id) => Problem(404, "Not Found", $"The {resource} '{id}' was not found.");
+
+    private static ResponseMessage Json(int status, string json)
+    {
+        var response = new ResponseMessage { StatusCode = status, BodyData = Text(json) };
+        response.AddHeader("Content-Type", "application/json; charset=utf-8");
+        return response;
+    }
+
+    // "instances" → "instance", for messages.
+    private static string Singular(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var name = segments.Length >= 2 && !segments[^1].Any(char.IsDigit) ? segments[^1] : segments.Length >= 2 ? segments[^2] : "item";
+        return name.EndsWith("ies", StringComparison.Ordinal) ? name[..^3] + "y" : name.EndsWith('s') ? name[..^1] : name;
+    }
+
+    private static ResponseMessage? Unauthorized(IRequestMessage request)
+    {
+        var authorization = Header(request, "Authorization");
+        return authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length == "Bearer ".Length
+            ? Problem(401, "Unauthorized", "The request has no bearer token.")
+            : null;
     }
 
     // What the request would have been answered with, for a fault to spoil: its collection's page, or a 502.
     private static ResponseMessage AsServed(Claim claim, IRequestMessage request, string how) =>
-        claim.Collection is { } collection ? Serve(collection, request) : Problem(502, "Bad Gateway", $"A response {how} on purpose.");
+        claim.Collection is not { } collection ? Problem(502, "Bad Gateway", $"A response {how} on purpose.")
+        : claim.Operation == SeededOperation.List ? Serve(collection, request)
+        : Write(claim, collection, request); // a write is carried out, then its answer spoiled: as when a connection drops after the server acted
 
     private static ResponseMessage Serve(SeededCollection collection, IRequestMessage request)
     {
-        var authorization = Header(request, "Authorization");
-        if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length == "Bearer ".Length)
-            return Problem(401, "Unauthorized", "The request has no bearer token.");
+        if (Unauthorized(request) is { } refused) return refused;
 
         var parameters = MarketplaceTestRequest.ReadQuery(request.RawQuery).Parameters;
         if (!TryNumber(parameters, "offset", out var offset, out var offsetError)) return Problem(400, "Bad Request", offsetError);
@@ -193,16 +269,32 @@ internal sealed class TestServerDispatch : IRequestMatcher
 
     private static BodyData Text(string text) => new() { BodyAsString = text, DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 };
 
+    private enum SeededOperation
+    {
+        None,
+        List,
+        Create,
+        Get,
+        Update,
+        Delete,
+    }
+
     private sealed class Claim
     {
-        public Claim(TestServerFault? fault, SeededCollection? collection)
+        public Claim(TestServerFault? fault, SeededOperation operation, SeededCollection? collection, string? id)
         {
             Fault = fault;
+            Operation = operation;
             Collection = collection;
+            Id = id;
         }
 
         public TestServerFault? Fault { get; }
 
+        public SeededOperation Operation { get; }
+
         public SeededCollection? Collection { get; }
+
+        public string? Id { get; }
     }
 }

@@ -91,7 +91,7 @@ public class ReadmeExamplesTests : IClassFixture<TestApi.Recorded>
     [Fact]
     public async Task The_test_server_example_runs_and_shows_the_retried_failure_and_the_filter()
     {
-        var run = Compile(Blocks.Value.Single(b => b.Contains("MarketplaceTestServer.Start()", StringComparison.Ordinal)), "README test server block");
+        var run = Compile(Blocks.Value.First(b => b.Contains("MarketplaceTestServer.Start()", StringComparison.Ordinal)), "README test server block");
 
         var output = await RunAsync(run, "unused");
 
