@@ -126,6 +126,38 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_and_a_download_are_each_one_operation_span_with_their_method_over_one_attempt()
+    {
+        const string Item = TestApi.InstancesPath + "/INS-0000-0000-0001";
+        _api.WireMock.Given(Request.Create().WithPath(Item).UsingPut()).RespondWith(Response.Create().WithStatusCode(409)
+            .WithHeader("Content-Type", "application/problem+json").WithBody("""{"title":"Conflict","status":409,"detail":"Changed by someone else."}"""));
+        _api.WireMock.Given(Request.Create().WithPath(Item + "/icon").UsingGet()).RespondWith(Response.Create()
+            .WithHeader("Content-Type", "image/png").WithBody(new byte[] { 0x89, 0x50, 0x4E, 0x47 }));
+        using var client = _api.CreateClient();
+        var update = new Marketplace.Client.Diagnostics.OperationInfo("UpdateExtensionInstance", Template + "/{instanceId}");
+        var icon = new Marketplace.Client.Diagnostics.OperationInfo("DownloadExtensionInstanceIcon", Template + "/{instanceId}/icon");
+
+        var conflict = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.SendAsync<Instance, Instance>(
+            new Marketplace.Client.Http.MarketplaceRequest(update, System.Net.Http.HttpMethod.Put, Item.TrimStart('/')).WithJsonBody(new Instance { Name = PersonName }), default));
+        using (var download = await client.DownloadAsync(new Marketplace.Client.Http.MarketplaceRequest(icon, System.Net.Http.HttpMethod.Get, (Item + "/icon").TrimStart('/')).AsDownload("image/png"), default))
+            await download.CopyToAsync(System.IO.Stream.Null);
+
+        Assert.Equal(409, conflict.StatusCode);
+        var put = _capture.Single("UpdateExtensionInstance");
+        Assert.Equal("PUT", Tag(put, "http.request.method"));
+        Assert.Equal(ActivityStatusCode.Error, put.Status);
+        var putAttempt = Assert.Single(_capture.ChildrenOf(put));
+        Assert.Equal("PUT " + Template + "/{instanceId}", putAttempt.DisplayName);
+        Assert.Equal(409, Tag(putAttempt, "http.response.status_code"));
+        var get = _capture.Single("DownloadExtensionInstanceIcon");
+        Assert.Equal("GET", Tag(get, "http.request.method"));
+        Assert.Equal(ActivityStatusCode.Ok, get.Status);
+        Assert.Equal(200, Tag(Assert.Single(_capture.ChildrenOf(get)), "http.response.status_code"));
+        Assert.Contains(_capture.Measurements("http.client.request.duration"), m => Equals(m.Tag("http.request.method"), "PUT") && Equals(m.Tag("http.response.status_code"), 409));
+        AssertNothingSecretRecorded();
+    }
+
+    [Fact]
     public async Task A_retried_429_is_two_attempts_under_one_operation_and_one_retry_by_reason()
     {
         _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet()).InScenario("throttled").WillSetStateTo("open")
