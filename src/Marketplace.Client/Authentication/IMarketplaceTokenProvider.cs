@@ -19,7 +19,12 @@ namespace Marketplace.Client;
 /// <para>The token rules of a fixed token hold for a provided one: it is never logged or put into an exception, it is
 /// redacted from anything the server echoes, and it is only sent over https (or to a loopback address). A provider that
 /// throws fails the request with its exception; one that returns no token, or takes longer than a minute, fails it with
-/// <see cref="System.InvalidOperationException"/>.</para>
+/// <see cref="System.InvalidOperationException"/> (at the minute, even if it ignores its cancellation token: the call is
+/// abandoned and the next request asks again). A refresh a minute ahead of expiry that fails or overruns is not a
+/// failure while the cached token is still valid: the request is sent with that token, and the refresh is tried again
+/// 5 seconds later. A 401 always gets a forced call, even when an unforced one was in flight. The provider is called on
+/// the thread pool, never under the caller's <see cref="SynchronizationContext"/>, so blocking on a call does not
+/// deadlock.</para>
 /// </remarks>
 public interface IMarketplaceTokenProvider
 {

@@ -16,7 +16,13 @@ internal sealed class TokenCache
     internal static readonly TimeSpan RefreshAhead = TimeSpan.FromMinutes(1);
 
     /// <summary>How long the provider may take before the requests waiting for it fail.</summary>
-    internal static readonly TimeSpan ProviderTimeout = TimeSpan.FromMinutes(1);
+    internal static readonly TimeSpan DefaultProviderTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long this provider may take (<see cref="DefaultProviderTimeout"/>; a test shortens it for its own provider).</summary>
+    internal TimeSpan ProviderTimeout { get; set; } = DefaultProviderTimeout;
+
+    /// <summary>How long after a failed refresh-ahead the next is tried (meanwhile the still-valid token is used).</summary>
+    internal TimeSpan RefreshRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     private static readonly ConditionalWeakTable<IMarketplaceTokenProvider, TokenCache> Caches = new();
 
@@ -24,54 +30,141 @@ internal sealed class TokenCache
     private readonly object _gate = new();
     private MarketplaceAccessToken? _current;
     private Task<MarketplaceAccessToken>? _refreshing;
+    private bool _refreshingIsForced;
+    private DateTimeOffset _nextRefreshAhead = DateTimeOffset.MinValue;
 
     private TokenCache(IMarketplaceTokenProvider provider) => _provider = provider;
 
     public static TokenCache For(IMarketplaceTokenProvider provider) => Caches.GetValue(provider, static p => new TokenCache(p));
 
-    /// <summary>The token to send: the cached one, or a new one when there is none or it is about to expire.</summary>
-    public Task<string> GetAsync(CancellationToken cancellationToken) => TokenAsync(rejected: null, cancellationToken);
+    /// <summary>
+    /// The token to send: the cached one; a new one when there is none, it has expired, or it expires within
+    /// <see cref="RefreshAhead"/> (then, if the provider fails, the cached one while it is still valid).
+    /// </summary>
+    public Task<string> GetAsync(CancellationToken cancellationToken)
+    {
+        Task<MarketplaceAccessToken> refreshing;
+        string? fallback = null;
+        lock (_gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (_current is { } current && !Expired(current, now))
+            {
+                if (!ExpiresSoon(current, now)) return Task.FromResult(current.Token);
+                // Inside the refresh-ahead window: ask for a new one, but a failure costs nothing while this one is valid.
+                // After a failed one, the next waits RefreshRetryDelay.
+                if (_refreshing is not { IsCompleted: false } && now < _nextRefreshAhead) return Task.FromResult(current.Token);
+                fallback = current.Token;
+            }
+            refreshing = _refreshing is { IsCompleted: false } ? _refreshing : Start(forced: false, after: null, rejected: null);
+        }
+        return fallback is null ? WaitAsync(refreshing, cancellationToken) : WaitOrFallBackAsync(refreshing, fallback, cancellationToken);
+    }
 
     /// <summary>
-    /// A token to send instead of <paramref name="rejected"/>, which the server refused: a new one from the provider
-    /// (forced), unless another request has already replaced it.
+    /// A token to send instead of <paramref name="rejected"/>, which the server refused: a new one from the provider,
+    /// forced, unless another request has already replaced it. A refresh in flight that was not forced may bring the
+    /// rejected token back (from the provider's own cache), so a forced one follows it.
     /// </summary>
-    public Task<string> ReplaceAsync(string rejected, CancellationToken cancellationToken) => TokenAsync(rejected, cancellationToken);
-
-    private Task<string> TokenAsync(string? rejected, CancellationToken cancellationToken)
+    public Task<string> ReplaceAsync(string rejected, CancellationToken cancellationToken)
     {
         Task<MarketplaceAccessToken> refreshing;
         lock (_gate)
         {
-            if (_current is { } current && (rejected is null ? !ExpiresSoon(current) : !string.Equals(current.Token, rejected, StringComparison.Ordinal)))
+            if (_current is { } current && !string.Equals(current.Token, rejected, StringComparison.Ordinal) && !Expired(current, DateTimeOffset.UtcNow))
                 return Task.FromResult(current.Token);
-            if (_refreshing is not { IsCompleted: false }) _refreshing = RefreshAsync(forceRefresh: rejected is not null);
-            refreshing = _refreshing;
+            refreshing = _refreshing is { IsCompleted: false } && _refreshingIsForced
+                ? _refreshing
+                : Start(forced: true, after: _refreshing is { IsCompleted: false } unforced ? unforced : null, rejected);
         }
         return WaitAsync(refreshing, cancellationToken);
     }
 
-    private static bool ExpiresSoon(MarketplaceAccessToken token) => token.ExpiresOn is { } at && at - RefreshAhead <= DateTimeOffset.UtcNow;
+    private static bool Expired(MarketplaceAccessToken token, DateTimeOffset now) => token.ExpiresOn is { } at && at <= now;
 
-    private async Task<MarketplaceAccessToken> RefreshAsync(bool forceRefresh)
+    private static bool ExpiresSoon(MarketplaceAccessToken token, DateTimeOffset now) => token.ExpiresOn is { } at && at - RefreshAhead <= now;
+
+    // Under _gate. The provider runs on the thread pool (Task.Run): never on the caller's thread, so never under a
+    // SynchronizationContext the caller may be blocking (a call blocked on with .GetAwaiter().GetResult()).
+    private Task<MarketplaceAccessToken> Start(bool forced, Task<MarketplaceAccessToken>? after, string? rejected)
     {
-        // Off the lock and off the caller's thread: the provider's own code runs on the thread pool.
-        await Task.Yield();
-        using var timeout = new CancellationTokenSource(ProviderTimeout);
-        MarketplaceAccessToken token;
+        var refresh = Task.Run(() => RefreshAsync(forced, after, rejected));
+        _refreshing = refresh;
+        _refreshingIsForced = forced;
+        // A refresh nobody waits for any more (its waiters fell back or gave up) must not be an unobserved exception.
+        _ = refresh.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return refresh;
+    }
+
+    private async Task<MarketplaceAccessToken> RefreshAsync(bool forced, Task<MarketplaceAccessToken>? after, string? rejected)
+    {
+        if (after is not null)
+        {
+            try
+            {
+                var brought = await after.ConfigureAwait(false);
+                if (!string.Equals(brought.Token, rejected, StringComparison.Ordinal)) return brought;
+            }
+            catch (Exception)
+            {
+                // It failed; the forced call below is the answer.
+            }
+        }
+
+        var limit = ProviderTimeout;
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
-            token = await _provider.GetTokenAsync(new MarketplaceTokenRequest(forceRefresh), timeout.Token).ConfigureAwait(false);
+            var call = _provider.GetTokenAsync(new MarketplaceTokenRequest(forced), timeout.Token).AsTask();
+            // The limit holds even for a provider that ignores its token: the call is abandoned, not awaited.
+            var abandon = Task.Delay(Timeout.Infinite, timeout.Token);
+            if (await Task.WhenAny(call, abandon).ConfigureAwait(false) != call)
+            {
+                _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw Overran(limit);
+            }
+            var token = await call.ConfigureAwait(false);
+            if (token.Token is null)
+                throw new InvalidOperationException("The Marketplace token provider returned no token (a default MarketplaceAccessToken).");
+            MarketplaceHttp.ValidateToken(token.Token);
+            lock (_gate)
+            {
+                _current = token;
+                _nextRefreshAhead = DateTimeOffset.MinValue;
+            }
+            return token;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"The Marketplace token provider did not return a token within {ProviderTimeout.TotalSeconds:0} s.");
+            NoteFailure();
+            throw Overran(limit);
         }
-        if (token.Token is null)
-            throw new InvalidOperationException("The Marketplace token provider returned no token (a default MarketplaceAccessToken).");
-        MarketplaceHttp.ValidateToken(token.Token);
-        lock (_gate) _current = token;
-        return token;
+        catch (Exception)
+        {
+            NoteFailure();
+            throw;
+        }
+    }
+
+    private void NoteFailure()
+    {
+        lock (_gate) _nextRefreshAhead = DateTimeOffset.UtcNow + RefreshRetryDelay;
+    }
+
+    private static InvalidOperationException Overran(TimeSpan limit) =>
+        new($"The Marketplace token provider did not return a token within {limit.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s.");
+
+    // Inside the refresh-ahead window: the new token if the provider gives one, else the one still valid.
+    private static async Task<string> WaitOrFallBackAsync(Task<MarketplaceAccessToken> refreshing, string fallback, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WaitAsync(refreshing, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return fallback;
+        }
     }
 
     private static async Task<string> WaitAsync(Task<MarketplaceAccessToken> refreshing, CancellationToken cancellationToken)
