@@ -28,6 +28,11 @@ public class MarketplaceApiException : Exception
 
     private const int MaxMessageExcerptLength = 200;
 
+    // What the exception was made from, to make it again with the client's own token masked (Redacted).
+    private readonly string _message;
+    private readonly string? _response;
+    private readonly string? _advice;
+
     /// <summary>Creates the exception from a response; called by the generated operations.</summary>
     /// <param name="message">What the operation found wrong (e.g. an unexpected status, an unreadable body).</param>
     /// <param name="statusCode">The HTTP status code.</param>
@@ -54,6 +59,9 @@ public class MarketplaceApiException : Exception
         string? advice)
         : base(ComposeMessage(message, statusCode, problem, response, headers, innerException) + (advice is null ? "" : " " + advice), innerException)
     {
+        _message = message;
+        _response = response;
+        _advice = advice;
         StatusCode = statusCode;
         Headers = headers ?? new Dictionary<string, IEnumerable<string>>();
         Title = problem.Title;
@@ -161,6 +169,28 @@ public class MarketplaceApiException : Exception
             body.ToString(Formatting.None),
             headers,
             innerException: null);
+    }
+
+    /// <summary>
+    /// The same exception made from text with <paramref name="redact"/> applied everywhere: message, body, problem details
+    /// and headers. <c>BearerTokenHandler</c> passes every exception from below it through this with the client's own
+    /// token, so no handler has to remember to mask it; <see langword="null"/> when nothing needed masking.
+    /// </summary>
+    internal MarketplaceApiException? Redacted(Func<string, string> redact)
+    {
+        var changed = false;
+        string Apply(string text)
+        {
+            var result = redact(text);
+            changed |= !string.Equals(result, text, StringComparison.Ordinal);
+            return result;
+        }
+        var headers = new Dictionary<string, IEnumerable<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in Headers) headers[header.Key] = header.Value.Select(Apply).ToList();
+        var message = Apply(_message);
+        var response = _response is null ? null : Apply(_response);
+        var advice = _advice is null ? null : Apply(_advice);
+        return changed ? new MarketplaceApiException(message, StatusCode, ProblemDetails.Read(response), response, headers, InnerException, advice) : null;
     }
 
     // A page that contradicts the ones before it: the response was readable, but the collection is not.

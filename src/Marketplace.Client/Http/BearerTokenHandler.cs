@@ -45,42 +45,58 @@ internal sealed class BearerTokenHandler : DelegatingHandler
         var provider = _provider();
         var cache = provider is null ? null : TokenCache.For(provider);
         var state = State(cache is null ? _token() : await cache.GetAsync(cancellationToken).ConfigureAwait(false));
-        var redact = state.Forms;
         request.Headers.Authorization = state.Header;
         if (request.Headers.UserAgent.Count == 0) request.Headers.UserAgent.Add(UserAgent);
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-
-        // A provided token the server rejects is replaced (once, shared with every request that saw it rejected) and the
-        // request is sent again with the new one. A fixed token would only be rejected again.
-        if (cache is not null && response.StatusCode == HttpStatusCode.Unauthorized && CanSendAgain(request))
-        {
-            var fresh = State(await cache.ReplaceAsync(state.Token, cancellationToken).ConfigureAwait(false));
-            if (!ReferenceEquals(fresh, state) && !string.Equals(fresh.Token, state.Token, StringComparison.Ordinal))
-            {
-                response.Dispose();
-                request.Headers.Authorization = fresh.Header;
-                redact = fresh.Forms.Concat(state.Forms).ToArray();
-                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
+        var redact = state.Forms;
         try
         {
-            RedactHeaders(response.Headers, redact);
-            if (response.Content is not null)
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+            // A provided token the server rejects is replaced (once, shared with every request that saw it rejected) and
+            // the request is sent again with the new one. A fixed token would only be rejected again.
+            if (cache is not null && response.StatusCode == HttpStatusCode.Unauthorized && CanSendAgain(request))
             {
-                RedactHeaders(response.Content.Headers, redact);
-                // Only an error's body becomes text the client shows (problem details, an excerpt); a success is parsed.
-                // The body is already in memory (BufferingHandler loads it within its attempt).
-                if (!response.IsSuccessStatusCode) await RedactBodyAsync(response, redact).ConfigureAwait(false);
+                var fresh = State(await cache.ReplaceAsync(state.Token, cancellationToken).ConfigureAwait(false));
+                if (!ReferenceEquals(fresh, state) && !string.Equals(fresh.Token, state.Token, StringComparison.Ordinal))
+                {
+                    response.Dispose();
+                    request.Headers.Authorization = fresh.Header;
+                    redact = fresh.Forms.Concat(state.Forms).ToArray();
+                    response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                }
             }
-            return response;
+
+            try
+            {
+                RedactHeaders(response.Headers, redact);
+                if (response.Content is not null)
+                {
+                    RedactHeaders(response.Content.Headers, redact);
+                    // Only an error's body becomes text the client shows (problem details, an excerpt); a success is parsed.
+                    // The body is already in memory (BufferingHandler loads it within its attempt).
+                    if (!response.IsSuccessStatusCode) await RedactBodyAsync(response, redact).ConfigureAwait(false);
+                }
+                return response;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
         }
-        catch
+        catch (MarketplaceApiException error) when (error.Redacted(text => Redact(text, MaskForms(redact)) ?? text) is { } redacted)
         {
-            response.Dispose();
-            throw;
+            // The one place every exception from below passes (a refused redirect, whatever a handler of yours throws):
+            // the client's own token is masked here, whatever shape it has, so no handler has to remember to.
+            throw redacted;
         }
+    }
+
+    // The forms of the tokens this request carried, and of the newest one, should it have changed meanwhile.
+    private string[] MaskForms(string[] sent)
+    {
+        var latest = Volatile.Read(ref _current);
+        return latest is null ? sent : sent.Concat(latest.Forms).ToArray();
     }
 
     // The header and redaction forms of a token, built once per token (checked then: present, header-safe).

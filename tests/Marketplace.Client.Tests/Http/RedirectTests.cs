@@ -75,6 +75,36 @@ public sealed class RedirectTests : IDisposable
         Assert.Empty(_elsewhere.LogEntries);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_refused_redirect_that_echoes_the_token_shows_it_nowhere_in_the_exception(bool provided)
+    {
+        // An opaque token (no known token shape), echoed back in headers and the body of the refused redirect.
+        const string Opaque = "opaque-7f3a9c2e11d4";
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", _elsewhere.Url + "/x")
+                .WithHeader("X-Echo", "{{request.headers.Authorization}}")
+                .WithHeader("X-Token", Opaque)
+                .WithHeader("Content-Type", "text/plain")
+                .WithBody("moved; you sent {{request.headers.Authorization}} and " + Opaque)
+                .WithTransformer());
+        using var client = _api.CreateClient(o =>
+        {
+            if (provided) o.TokenProvider = MarketplaceTokenProvider.Create(_ => new System.Threading.Tasks.ValueTask<string>(Opaque));
+            else o.Token = Opaque;
+        });
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(() => client.ListExtensionInstancesAsync(TestApi.ExtensionId));
+
+        Assert.Equal(302, error.StatusCode);
+        var shown = string.Join("\n", new[] { error.ToString(), error.Message, error.ResponseExcerpt ?? "", error.Detail ?? "" }
+            .Concat(error.Headers.SelectMany(h => h.Value.Select(v => h.Key + ": " + v))));
+        Assert.DoesNotContain(Opaque, shown, StringComparison.Ordinal);
+        Assert.Contains("X-Echo: Bearer ***", shown, StringComparison.Ordinal);
+        Assert.Contains(new Uri(_elsewhere.Url!).Authority, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_redirect_loop_ends()
     {
