@@ -9,7 +9,8 @@
 #    (dependencies from the registry), lists the recorded instances; the .snupkg embeds the generated source
 #  - consumer-tests: a consumer's test project outside the repository, with both packages from the feed, tests its own
 #    service with a faked IMarketplaceClient and against MarketplaceTestServer (tests/ConsumerTests)
-#  - regenerate: in a copy of the repository, a build with no change does not run the generation step, an NSwag
+#  - regenerate: in a copy of the repository, a build with no change does not run the generation step, renaming or
+#    deleting a fragment does (and the deleted fragment's overlay actions then fail the build), an NSwag
 #    upgrade and a description edit do, a new property in a fragment reaches the built assembly, a new list fragment fails the build until it is
 #    named (saying which overlay action to add) and then gets paging, RQL and its interface members by generation
 #    (tests/RegenerationCheck drives it through 250 items), a fragment of writes (POST 201, GET by id, PUT, DELETE 204,
@@ -212,6 +213,26 @@ new_write_fragment_gets_every_operation_shape() {
   dotnet run --project "$copy/tests/RegenerationCheck/RegenerationCheck.csproj"
 }
 run new-write-fragment-gets-every-operation-shape new_write_fragment_gets_every_operation_shape
+
+renaming_or_deleting_a_fragment_regenerates() {
+  # Generation is keyed on the set of inputs and their contents, not only on timestamps. A rename keeps the file's
+  # timestamp (nothing is newer than the last generation) and must regenerate; a deletion must too, and then the overlay
+  # actions that named its operations fail the build; once they go, so do the operations.
+  local operations; operations=$(echo "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/MarketplaceClient.Operations.g.cs)
+  mv "$copy/openapi/instance-writes.json" "$copy/openapi/instance-writes-renamed.json" || return 1
+  build_copy | tee "$work/renamed-build.log" || return 1
+  grep -q "$generation_message" "$work/renamed-build.log" || { echo "renaming a fragment did not regenerate"; return 1; }
+  rm "$copy/openapi/instance-writes-renamed.json"
+  if build_copy >"$work/deleted-build.log" 2>&1; then echo "the build passed with overlay actions naming operations of a deleted fragment"; return 1; fi
+  grep -F "(Name the new operation (the regeneration check's write fragment).) matches nothing in the merged spec" "$work/deleted-build.log" >/dev/null \
+    || { tail -20 "$work/deleted-build.log"; echo "the failure does not name the stale overlay action"; return 1; }
+  sed -i "/the regeneration check's write fragment/d" "$copy/openapi/overlay.json"
+  build_copy || return 1
+  if grep -q "DisconnectInstanceAsync" $operations; then echo "the deleted operations are still in the client"; return 1; fi
+  build_copy | tee "$work/after-delete.log" || return 1
+  if grep -q "$generation_message" "$work/after-delete.log"; then echo "a build with no change after the deletion regenerated"; return 1; fi
+}
+run renaming-or-deleting-a-fragment-regenerates renaming_or_deleting_a_fragment_regenerates
 
 enum_values_added_anywhere_keep_numbers_and_never_break_the_build() {
   local kinds; kinds=$(echo "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/EnumKinds.g.cs)
