@@ -21,6 +21,10 @@ public partial class MarketplaceClient : IDisposable
     private readonly HttpClient _httpClient;
     private readonly HttpClient? _ownedHttpClient;
 
+    // How long a body read as it arrives may go without a byte (MarketplaceClientOptions.ReadTimeout), on whose clock.
+    private readonly TimeSpan _readTimeout = MarketplaceClientOptions.DefaultReadTimeout;
+    private readonly TimeProvider _time = TimeProvider.System;
+
     /// <summary>
     /// Creates a client over <paramref name="httpClient"/>, which you own and configure: its
     /// <see cref="HttpClient.BaseAddress"/> (e.g. <c>https://api.platform.softwareone.com/</c>), its
@@ -60,6 +64,9 @@ public partial class MarketplaceClient : IDisposable
         _pageSize = options.PageSize;
         _prefetchPages = options.PrefetchPages;
         _maxItemsWithoutTotal = options.MaxItemsWithoutTotal;
+        ReadTimeoutStream.Check(options.ReadTimeout, nameof(options.ReadTimeout));
+        _readTimeout = options.ReadTimeout;
+        _time = options.TimeProvider ?? TimeProvider.System;
     }
 
     private static HttpClient CreateHttpClient(MarketplaceClientOptions options, ILoggerFactory? loggerFactory)

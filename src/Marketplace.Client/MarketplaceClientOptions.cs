@@ -87,14 +87,31 @@ public sealed class MarketplaceClientOptions
         set => _maxItemsWithoutTotal = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least 1.");
     }
 
-    /// <summary>The longest a single attempt may take, up to its whole body being read. Default: 30 seconds.</summary>
+    /// <summary>
+    /// The longest a single attempt may take, up to its whole body being read. Default: 30 seconds.
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (or anything over 24.8 days, such as <see cref="TimeSpan.MaxValue"/>) for no limit.
+    /// </summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The longest one call may take with all its retries, until its response headers arrive
     /// (<see cref="System.Net.Http.HttpClient.Timeout"/>). Default: 100 seconds.
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (or anything over 24.8 days, such as <see cref="TimeSpan.MaxValue"/>) for no limit.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// How long a body read as it arrives (a <c>StreamAll…Async</c> stream, a file download) may go without a byte before
+    /// the read fails: a stream ends with <see cref="MarketplaceApiException"/> saying how many records arrived, a download's
+    /// read with an <see cref="System.IO.IOException"/> saying how many bytes did. <see cref="AttemptTimeout"/> and
+    /// <see cref="Timeout"/> end when the headers arrive; this keeps a half-dead connection from holding a reader forever.
+    /// Default: 120 seconds, as the platform's official client. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (or anything over
+    /// 24.8 days) for no limit.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; set; } = DefaultReadTimeout;
+
+    /// <summary>The default <see cref="ReadTimeout"/>: 120 seconds.</summary>
+    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>The largest response body the client reads, in bytes; a larger one fails the call. Default: 64 MiB.</summary>
     public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
@@ -148,7 +165,7 @@ public sealed class MarketplaceClientOptions
     /// <summary>Shows the settings, with the token masked.</summary>
     public override string ToString() =>
         $"BaseUri={BaseUri}, Token={(string.IsNullOrEmpty(Token) ? "(none)" : "***")}, TokenProvider={(TokenProvider is null ? "(none)" : TokenProvider.GetType().Name)}, PageSize={PageSize}, PrefetchPages={PrefetchPages}, " +
-        $"AttemptTimeout={AttemptTimeout}, Timeout={Timeout}, Retry=({Retry})" +
+        $"AttemptTimeout={AttemptTimeout}, Timeout={Timeout}, ReadTimeout={ReadTimeout}, Retry=({Retry})" +
         (Transport is null ? "" : $", Transport={Transport.GetType().Name}") + (Handlers.Count == 0 ? "" : $", Handlers={Handlers.Count}");
 }
 

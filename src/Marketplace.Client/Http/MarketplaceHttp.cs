@@ -27,10 +27,27 @@ internal static class MarketplaceHttp
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
             throw new InvalidOperationException(
                 $"{nameof(MarketplaceClientOptions.BaseUri)} must be an absolute https URI (http only for a loopback address), not '{uri}': the token must not travel in clear text.");
-        if (options.AttemptTimeout <= TimeSpan.Zero || options.Timeout <= TimeSpan.Zero)
-            throw new InvalidOperationException("Timeouts must be positive.");
+        CheckTimeout(options.AttemptTimeout, nameof(MarketplaceClientOptions.AttemptTimeout));
+        CheckTimeout(options.Timeout, nameof(MarketplaceClientOptions.Timeout));
+        CheckTimeout(options.ReadTimeout, nameof(MarketplaceClientOptions.ReadTimeout));
         if (options.Retry is null || options.Retry.MaxAttempts < 1)
             throw new InvalidOperationException($"{nameof(MarketplaceRetryOptions.MaxAttempts)} must be at least 1.");
+    }
+
+    /// <summary>
+    /// The longest timeout that timers and <see cref="HttpClient.Timeout"/> take (about 24.8 days); a longer one, such as
+    /// <see cref="TimeSpan.MaxValue"/>, means no limit, as <see cref="Timeout.InfiniteTimeSpan"/> does.
+    /// </summary>
+    public static readonly TimeSpan LongestTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    /// <summary>A timeout as the timers take it: longer than <see cref="LongestTimeout"/> is <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
+    public static TimeSpan Limit(TimeSpan timeout) => timeout > LongestTimeout ? Timeout.InfiniteTimeSpan : timeout;
+
+    private static void CheckTimeout(TimeSpan timeout, string name)
+    {
+        if (timeout != Timeout.InfiniteTimeSpan && timeout <= TimeSpan.Zero)
+            throw new InvalidOperationException(
+                $"{name} must be positive, or Timeout.InfiniteTimeSpan for no limit; it is {timeout}.");
     }
 
     /// <summary>Checks a token before it is sent: present, and nothing an HTTP header cannot carry.</summary>
@@ -86,7 +103,7 @@ internal static class MarketplaceHttp
         handlers.Add(new TracingHandler());
         if (logger is not null) handlers.Add(new LoggingHandler(logger));
         AddOwn(handlers, options, MarketplaceHandlerPosition.PerRetry);
-        handlers.Add(new BufferingHandler(options.AttemptTimeout, options.MaxResponseBytes, time));
+        handlers.Add(new BufferingHandler(Limit(options.AttemptTimeout), options.MaxResponseBytes, time));
         handlers.Add(new RedirectHandler());
         return handlers;
     }
@@ -149,7 +166,7 @@ internal static class MarketplaceHttp
     {
         var baseUri = options.BaseUri.AbsoluteUri;
         http.BaseAddress = new Uri(baseUri[baseUri.Length - 1] == '/' ? baseUri : baseUri + "/");
-        http.Timeout = options.Timeout;
+        http.Timeout = Limit(options.Timeout);
     }
 
     // The caller's transport under a pipeline that IHttpClientFactory disposes when it recycles handlers: an invoker that

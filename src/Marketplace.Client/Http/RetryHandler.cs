@@ -50,8 +50,8 @@ internal sealed class RetryHandler : DelegatingHandler
         _baseDelay = retry.BaseDelay;
         _maxDelay = retry.MaxDelay;
         _maxRetryAfter = retry.MaxRetryAfter;
-        _attemptTimeout = options.AttemptTimeout;
-        _overallTimeout = options.Timeout;
+        _attemptTimeout = MarketplaceHttp.Limit(options.AttemptTimeout);
+        _overallTimeout = MarketplaceHttp.Limit(options.Timeout);
         _time = time;
         _logger = logger;
     }

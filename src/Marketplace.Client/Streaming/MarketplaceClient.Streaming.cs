@@ -61,6 +61,8 @@ public partial class MarketplaceClient
     {
         var operation = list.Operation.Name;
         options ??= new MarketplaceStreamOptions();
+        var readTimeout = options.ReadTimeout ?? _readTimeout;
+        ReadTimeoutStream.Check(readTimeout, nameof(options.ReadTimeout));
         // The request's attempts are children of the stream's span, which rides on the request.
         using var request = list.WithPage(options.Limit, options.Offset).AsStream().Within(span).ToHttpRequestMessage();
 
@@ -74,10 +76,13 @@ public partial class MarketplaceClient
         span?.SetTag("marketplace.list.total", declared);
         var received = 0L;
 #if NET5_0_OR_GREATER
-        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
 #else
-        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
+        // Past the headers no attempt timeout applies: each read has the read timeout, so a stall ends the stream (as a
+        // broken connection, with the count) instead of holding the reader forever.
+        using var stream = ReadTimeoutStream.Wrap(body, readTimeout, _time);
         using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024);
 
         // Lines are read ahead in batches and parsed on the thread pool, a few batches at a time, then handed out in

@@ -21,6 +21,14 @@ public sealed class MarketplaceStreamOptions
     /// </summary>
     public bool SkipDeleted { get; set; }
 
+    /// <summary>
+    /// How long this stream may go without a byte before it ends with <see cref="MarketplaceApiException"/> (saying how many
+    /// records arrived); <see langword="null"/> (the default): the client's <see cref="MarketplaceClientOptions.ReadTimeout"/>.
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit; zero or less makes the enumeration throw
+    /// <see cref="ArgumentOutOfRangeException"/> before anything is sent.
+    /// </summary>
+    public TimeSpan? ReadTimeout { get; set; }
+
     /// <summary>Told the declared record count and how many records arrived, as the stream goes (every 100 records and at the end).</summary>
     public IProgress<MarketplaceStreamProgress>? Progress { get; set; }
 }

@@ -222,6 +222,25 @@ public sealed class FileTests : IDisposable
         Assert.Contains(DownloadPath, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_download_that_stalls_ends_the_read_at_the_read_timeout()
+    {
+        using var server = TestApi.Scripted(async (_, _, stream, stop) =>
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n" + new string('x', 1000)), stop);
+            await stream.FlushAsync(stop);
+            await Task.Delay(Timeout.Infinite, stop);
+        });
+        using var client = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = server.BaseUri, Token = TestApi.Token, ReadTimeout = TimeSpan.FromMilliseconds(400) });
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+
+        using var download = await client.DownloadAsync(DownloadRequest(), guard.Token);
+        var error = await Assert.ThrowsAsync<IOException>(() => download.CopyToAsync(Stream.Null, guard.Token));
+
+        Assert.Contains("no data arrived for 0.4 s", error.Message, StringComparison.Ordinal);
+        Assert.Contains("after 1000 of 100000 bytes", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(301)]
     [InlineData(302)]

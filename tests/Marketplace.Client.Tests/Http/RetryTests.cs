@@ -179,6 +179,57 @@ public class RetryTests : IDisposable
         Assert.Contains("did not answer GET /public/v1/integration/extensions/EXT-6822-9898-4256/instances within 0.2 s (attempts: 2)", error.Message, StringComparison.Ordinal);
     }
 
+    // Timeout.InfiniteTimeSpan is how .NET turns a timeout off (HttpClient.Timeout, CancelAfter); TimeSpan.MaxValue is
+    // what "no limit" often looks like in configuration. Both are no limit; zero and negative are mistakes.
+    public static TheoryData<string, TimeSpan> NoLimits => new()
+    {
+        { nameof(MarketplaceClientOptions.Timeout), Timeout.InfiniteTimeSpan },
+        { nameof(MarketplaceClientOptions.Timeout), TimeSpan.MaxValue },
+        { nameof(MarketplaceClientOptions.AttemptTimeout), Timeout.InfiniteTimeSpan },
+        { nameof(MarketplaceClientOptions.AttemptTimeout), TimeSpan.MaxValue },
+        { nameof(MarketplaceClientOptions.ReadTimeout), Timeout.InfiniteTimeSpan },
+        { nameof(MarketplaceClientOptions.ReadTimeout), TimeSpan.MaxValue },
+    };
+
+    [Theory]
+    [MemberData(nameof(NoLimits))]
+    public async Task A_timeout_of_infinite_or_max_value_means_no_limit(string which, TimeSpan value)
+    {
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet()).AtPriority(10).RespondWith(Ok());
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet().WithHeader("MPT-Streaming", "true")).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/jsonl")
+                .WithHeader("MPT-Streaming", "true").WithHeader("MPT-Item-Count", "2").WithBody(TestApi.Lines(2)));
+        using var client = _api.CreateClient(o => Set(o, which, value));
+
+        var page = await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
+        var streamed = 0;
+        await foreach (var _ in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)) streamed++;
+
+        Assert.NotNull(page);
+        Assert.Equal(2, streamed);
+    }
+
+    [Theory]
+    [InlineData(nameof(MarketplaceClientOptions.Timeout), 0)]
+    [InlineData(nameof(MarketplaceClientOptions.AttemptTimeout), -1000)]
+    [InlineData(nameof(MarketplaceClientOptions.ReadTimeout), 0)]
+    public void A_timeout_of_zero_or_less_is_refused_naming_it(string which, int milliseconds)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => _api.CreateClient(o => Set(o, which, TimeSpan.FromMilliseconds(milliseconds))));
+
+        Assert.Contains(which, error.Message, StringComparison.Ordinal);
+    }
+
+    private static void Set(MarketplaceClientOptions options, string which, TimeSpan value)
+    {
+        switch (which)
+        {
+            case nameof(MarketplaceClientOptions.Timeout): options.Timeout = value; break;
+            case nameof(MarketplaceClientOptions.AttemptTimeout): options.AttemptTimeout = value; break;
+            default: options.ReadTimeout = value; break;
+        }
+    }
+
     [Fact]
     public async Task Cancellation_stops_waiting_for_a_retry_at_once()
     {

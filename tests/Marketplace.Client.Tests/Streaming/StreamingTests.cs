@@ -280,6 +280,48 @@ public sealed class StreamingTests : IDisposable
         Assert.True(arrivals[^1] - arrivals[0] > TimeSpan.FromMilliseconds(600), $"records came out together: {string.Join(", ", arrivals.Select(a => a.TotalMilliseconds.ToString("0")))} ms");
     }
 
+    // Headers, one record of the three declared, then silence with the connection open (a half-dead proxy).
+    private static TestApi.ScriptedServer Stalling() => TestApi.Scripted(async (_, _, stream, stop) =>
+    {
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/jsonl\r\nMPT-Streaming: true\r\nMPT-Item-Count: 3\r\nConnection: close\r\n\r\n" + TestApi.Lines(1)), stop);
+        await stream.FlushAsync(stop);
+        await Task.Delay(Timeout.Infinite, stop);
+    });
+
+    [Fact]
+    public async Task A_stream_that_stalls_ends_at_the_read_timeout_saying_how_many_records_arrived()
+    {
+        using var server = Stalling();
+        using var client = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = server.BaseUri, Token = TestApi.Token, ReadTimeout = TimeSpan.FromMilliseconds(500) });
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(15)); // today's code waited forever
+        var delivered = 0;
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
+        {
+            await foreach (var _ in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, cancellationToken: guard.Token)) delivered++;
+        });
+
+        Assert.Equal(1, delivered);
+        Assert.Contains("no data arrived for 0.5 s", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1 records were delivered of 3 declared", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_read_timeout_can_be_set_per_stream()
+    {
+        using var server = Stalling();
+        using var client = new MarketplaceClient(new MarketplaceClientOptions { BaseUri = server.BaseUri, Token = TestApi.Token }); // 120 s by default
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
+        {
+            await foreach (var _ in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId, options: new MarketplaceStreamOptions { ReadTimeout = TimeSpan.FromMilliseconds(300) }, cancellationToken: guard.Token)) { }
+        });
+
+        Assert.Contains("no data arrived for 0.3 s", error.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(120), new MarketplaceClientOptions().ReadTimeout);
+    }
+
     [Fact]
     public async Task Breaking_out_or_cancelling_releases_a_stream_that_would_go_on()
     {

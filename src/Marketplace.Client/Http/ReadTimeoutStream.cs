@@ -1,0 +1,177 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Marketplace.Client.Http;
+
+/// <summary>
+/// A body read as it arrives (a stream, a download), with <see cref="MarketplaceClientOptions.ReadTimeout"/> on each read:
+/// once the headers are in, neither the attempt timeout nor <see cref="System.Net.Http.HttpClient.Timeout"/> applies, and
+/// a server (or a proxy) that stops sending would hold the reader forever. A read that gets no byte within the timeout
+/// ends with an <see cref="IOException"/> saying so, and so does every read after it; the caller's cancellation stays
+/// an <see cref="OperationCanceledException"/>.
+/// </summary>
+/// <remarks>
+/// One timer per body, re-armed on each read, so reading allocates nothing per read. When it fires, the read's token is
+/// cancelled (what the socket read honours) and the body is disposed (what ends a synchronous read, or a read on a
+/// framework whose content stream ignores the token).
+/// </remarks>
+internal sealed class ReadTimeoutStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly TimeSpan _timeout;
+    private readonly ITimer _timer;
+    private readonly CancellationTokenSource _stalled = new();
+    private CancellationTokenSource? _linked;
+    private CancellationToken _linkedFor;
+    private volatile bool _timedOut;
+
+    private ReadTimeoutStream(Stream inner, TimeSpan timeout, TimeProvider time)
+    {
+        _inner = inner;
+        _timeout = timeout;
+        _timer = time.CreateTimer(static state => ((ReadTimeoutStream)state!).Stall(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary><paramref name="inner"/> with <paramref name="timeout"/> on each read; itself when there is no limit.</summary>
+    public static Stream Wrap(Stream inner, TimeSpan timeout, TimeProvider time) =>
+        MarketplaceHttp.Limit(timeout) == Timeout.InfiniteTimeSpan ? inner : new ReadTimeoutStream(inner, timeout, time);
+
+    /// <summary>Throws unless <paramref name="timeout"/> is positive or infinite.</summary>
+    public static void Check(TimeSpan timeout, string name)
+    {
+        if (timeout != Timeout.InfiniteTimeSpan && timeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(name, timeout, "A read timeout must be positive, or Timeout.InfiniteTimeSpan to turn it off.");
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ThrowIfTimedOut();
+        _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            return _inner.Read(buffer, offset, count);
+        }
+        catch (Exception ex) when (_timedOut && ex is not OutOfMemoryException)
+        {
+            throw TimedOut(ex);
+        }
+        finally
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+#if NET5_0_OR_GREATER
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ThrowIfTimedOut();
+        var token = TokenFor(cancellationToken);
+        _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            return await _inner.ReadAsync(buffer, token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_timedOut && !cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(ex);
+        }
+        finally
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+#else
+    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ThrowIfTimedOut();
+        var token = TokenFor(cancellationToken);
+        _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            return await _inner.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_timedOut && !cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(ex);
+        }
+        finally
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+#endif
+
+    // The read's token: cancelled by the caller or by the timer. A body is read with one token over and over (a line
+    // reader passes its own each time), so the linked source is made once per distinct token, not once per read.
+    private CancellationToken TokenFor(CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled) return _stalled.Token;
+        if (_linked is null || _linkedFor != cancellationToken)
+        {
+            _linked?.Dispose();
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stalled.Token);
+            _linkedFor = cancellationToken;
+        }
+        return _linked.Token;
+    }
+
+    private void Stall()
+    {
+        _timedOut = true;
+        try
+        {
+            _stalled.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (AggregateException)
+        {
+            // A callback registered on the read's token threw; the read ends all the same.
+        }
+        try
+        {
+            _inner.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+    }
+
+    private void ThrowIfTimedOut()
+    {
+        if (_timedOut) throw TimedOut(null);
+    }
+
+    private IOException TimedOut(Exception? inner) => new(
+        $"no data arrived for {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (ReadTimeout)", inner);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _timer.Dispose();
+            _inner.Dispose();
+            _linked?.Dispose();
+            _stalled.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
