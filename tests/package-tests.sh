@@ -16,7 +16,8 @@
 #    (tests/RegenerationCheck drives it through 250 items), a fragment of writes (POST 201, GET by id, PUT, DELETE 204,
 #    actions with and without a body, a multipart upload, a binary download) fails until named and then builds
 #    warning-free and works in the class and the interface, a POST answered 503 sent exactly once and one answered 429
-#    sent again, a download three times MaxResponseBytes delivered whole, and a conflicting redefinition of a shared component
+#    sent again, a download three times MaxResponseBytes delivered whole, a list whose path takes {thing-id}, an integer
+#    and segments named query, options and limit seeded through the test server and paged and streamed, and a conflicting redefinition of a shared component
 #    fails the build naming the component and both files
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)

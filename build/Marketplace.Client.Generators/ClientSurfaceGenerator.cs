@@ -209,9 +209,10 @@ internal sealed class Operation
 
             var path = OperationPath(method, cancellationToken);
             var (verb, queryNames, jsonBody, statuses, parts, accept) = ReadBody(method, cancellationToken);
-            var placeholders = new HashSet<string>(
-                System.Text.RegularExpressions.Regex.Matches(path, @"\{([^}]+)\}").Cast<System.Text.RegularExpressions.Match>().Select(m => Normalize(m.Groups[1].Value)),
-                StringComparer.Ordinal);
+            // Each {placeholder} of the template by the spelling NSwag reduces it to ("thing-id" and "thingId" are both "thingid").
+            var placeholders = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(path, @"\{([^}]+)\}"))
+                placeholders[Normalize(m.Groups[1].Value)] = m.Groups[1].Value;
             // A required part (NSwag throws when it is null) loses the default NSwag gives every part, where C# allows it
             // (no optional parameter after it), so the signature says it is required; a file part takes MarketplaceFile.
             var requiredFromHere = true;
@@ -237,12 +238,13 @@ internal sealed class Operation
                     keepsDefault ? DefaultLiteral(p) : null,
                     p.Type.ToDisplayString() == "System.Threading.CancellationToken",
                     requiresValue: (p.Type.IsReferenceType || part.IsFile) && !keepsDefault && (isPart || p.NullableAnnotation != NullableAnnotation.Annotated),
-                    isPathSegment: placeholders.Contains(Normalize(p.Name)),
+                    placeholder: placeholders.TryGetValue(Normalize(p.Name), out var placeholder) ? placeholder : null,
                     queryName: queryNames.TryGetValue(p.Name, out var wire) ? wire : null,
                     isBody: parts.Count == 0 && p.Name == jsonBody,
                     partName: part.Name,
                     isFilePart: part.IsFile);
             }).ToList();
+            parameters = Unclashed(parameters);
             var response = answersWithBody ? returnType.TypeArguments[0] : null;
             var isDownload = response?.Name == "FileResponse";
             if (isDownload) response = null;
@@ -351,6 +353,24 @@ internal sealed class Operation
     }
 
     // {extension_id}, {extensionId} and extensionId all name the same parameter.
+    // The surface adds parameters of its own (query, options, cancellationToken; limit and offset for paging): an
+    // operation's own parameter of one of those names (a {query} path segment, an "options" query parameter) gets
+    // "Value" appended, so every operation compiles whatever its parameters are called.
+    private static readonly string[] SurfaceNames = { "query", "options", "cancellationToken", "limit", "offset" };
+
+    private static List<Parameter> Unclashed(List<Parameter> parameters)
+    {
+        var taken = new HashSet<string>(parameters.Select(p => p.Name), StringComparer.Ordinal);
+        return parameters.Select(p =>
+        {
+            if (p.IsCancellationToken || p.IsPaging || Array.IndexOf(SurfaceNames, p.Name) < 0) return p;
+            var name = p.Name + "Value";
+            for (var i = 2; taken.Contains(name) || Array.IndexOf(SurfaceNames, name) >= 0; i++) name = p.Name + "Value" + i;
+            taken.Add(name);
+            return p.WithName(name);
+        }).ToList();
+    }
+
     private static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 
     private static string DefaultLiteral(IParameterSymbol parameter) => parameter.ExplicitDefaultValue switch
@@ -366,14 +386,15 @@ internal sealed class Operation
 /// <summary>A parameter of a generated operation.</summary>
 internal sealed class Parameter
 {
-    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false, bool isPathSegment = false, string? queryName = null, bool isBody = false,
-        string? partName = null, bool isFilePart = false)
+    public Parameter(string name, string type, string? defaultValue, bool isCancellationToken, bool requiresValue = false, string? placeholder = null, string? queryName = null, bool isBody = false,
+        string? partName = null, bool isFilePart = false, string? sourceName = null)
     {
+        SourceName = sourceName ?? name;
+        Placeholder = placeholder;
         PartName = partName;
         IsFilePart = isFilePart;
         IsBody = isBody;
         QueryName = queryName;
-        IsPathSegment = isPathSegment;
         Name = name;
         Type = type;
         DefaultValue = defaultValue;
@@ -394,7 +415,20 @@ internal sealed class Parameter
     public bool IsSent => IsCancellationToken || IsPathSegment || QueryName is not null || IsBody || PartName is not null;
 
     /// <summary>One segment of the URL path; a string one is refused when empty, ".", ".." or blank.</summary>
-    public bool IsPathSegment { get; }
+    public bool IsPathSegment => Placeholder is not null;
+
+    /// <summary>For a path segment: its name in the template, as the spec spells it (<c>thing-id</c>); otherwise <see langword="null"/>.</summary>
+    public string? Placeholder { get; }
+
+    /// <summary>The name NSwag gave it (its documentation is keyed by it); <see cref="Name"/> differs only for a name the surface uses itself.</summary>
+    public string SourceName { get; }
+
+    /// <summary>The <c>limit</c> or <c>offset</c> query parameter of a list: the surface pages with them.</summary>
+    public bool IsPaging => !IsPathSegment && (QueryName ?? SourceName) is "limit" or "offset";
+
+    /// <summary>This parameter under another name in the surface.</summary>
+    public Parameter WithName(string name) =>
+        new(name, Type, DefaultValue, IsCancellationToken, RequiresValue, Placeholder, QueryName, IsBody, PartName, IsFilePart, SourceName);
 
     /// <summary>The name the parameter has in the query string; <see langword="null"/> when it does not go there.</summary>
     public string? QueryName { get; }
@@ -455,7 +489,7 @@ internal sealed class ListShape
 
     public static ListShape? Read(ITypeSymbol response, IReadOnlyList<Parameter> parameters)
     {
-        if (!parameters.Any(p => p.Name == "limit") || !parameters.Any(p => p.Name == "offset")) return null;
+        if (!parameters.Any(p => p.IsPaging && (p.QueryName ?? p.SourceName) == "limit") || !parameters.Any(p => p.IsPaging && (p.QueryName ?? p.SourceName) == "offset")) return null;
         var properties = response.GetMembers().OfType<IPropertySymbol>().ToList();
         var metadata = properties.FirstOrDefault(p => p.Name == "Metadata");
         var data = properties.FirstOrDefault(p => p.Name == "Data");

@@ -38,7 +38,7 @@ internal static class OperationDocs
         foreach (var parameter in parameters)
         {
             var text = parameter.IsCancellationToken ? "Cancels the call."
-                : !parameter.IsBody && parameter.PartName is null && specified.TryGetValue(parameter.Name, out var described) ? described
+                : !parameter.IsBody && parameter.PartName is null && specified.TryGetValue(parameter.SourceName, out var described) ? described
                 : Derived(operation, parameter);
             builder.Append("<param name=\"").Append(parameter.Name).Append("\">").Append(text).Append("</param>\n");
         }
@@ -135,10 +135,13 @@ internal static class OperationDocs
         }
         if (parameter.IsPathSegment)
         {
-            var name = parameter.Name;
-            return name.EndsWith("Id", StringComparison.Ordinal) && name.Length > 2
-                ? $"The ID of the {Words(name.Substring(0, name.Length - 2))} (one path segment, escaped)."
-                : $"The <c>{Xml(name)}</c> segment of the path (escaped).";
+            var name = parameter.Placeholder!;
+            var bare = name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("-id", StringComparison.OrdinalIgnoreCase) || name.EndsWith("_id", StringComparison.OrdinalIgnoreCase)
+                ? name.Substring(0, name.Length - (name[name.Length - 3] is '-' or '_' ? 3 : 2))
+                : null;
+            return bare is { Length: > 0 }
+                ? $"The ID of the {Words(bare)} (one path segment, escaped)."
+                : $"The <c>{{{Xml(name)}}}</c> segment of the path (escaped).";
         }
         if (parameter.QueryName is { } query)
             return $"The <c>{Xml(query)}</c> query parameter; <see langword=\"null\"/> leaves it out.";

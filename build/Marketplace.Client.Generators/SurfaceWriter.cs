@@ -24,15 +24,22 @@ internal static class SurfaceWriter
         {
             // The operation's name and path template, for its spans and metrics (Diagnostics/), and for the seeding methods
             // that Marketplace.Client.Testing generates (it sees internals).
+            // Its path parameters in the method's order: their names in the template (OperationInfo) and, for a list, in the
+            // method (a constant the test server's generator reads, to seed the collection by the same parameters).
+            var segments = operation.Parameters.Where(p => p.IsPathSegment).ToList();
             client.Append("        internal static readonly global::Marketplace.Client.Diagnostics.OperationInfo ").Append(InfoField(operation))
-                .Append(" = new(\"").Append(operation.Name).Append("\", \"").Append(Literal(operation.Path)).AppendLine("\");").AppendLine();
+                .Append(" = new(\"").Append(operation.Name).Append("\", \"").Append(Literal(operation.Path)).Append('"')
+                .Append(string.Concat(segments.Select(p => ", \"" + Literal(p.Placeholder!) + "\""))).AppendLine(");").AppendLine();
+            if (operation.List is not null)
+                client.Append("        internal const string ").Append(InfoField(operation)).Append("PathParameters = \"")
+                    .Append(string.Join(" ", segments.Select(p => p.Name))).AppendLine("\";").AppendLine();
             WriteRequest(client, operation);
             WritePage(client, contract, operation);
             if (operation.List is { } list)
             {
                 WriteQueryPage(client, contract, operation);
                 WriteListAll(client, contract, operation, list);
-                if (operation.Path.Length > 0 && operation.Parameters.All(p => p.IsPathSegment || p.IsCancellationToken || p.Name is "limit" or "offset"))
+                if (operation.Path.Length > 0 && operation.Parameters.All(p => p.IsPathSegment || p.IsCancellationToken || p.IsPaging))
                     WriteStreamAll(client, contract, operation, list);
                 if (enveloped.Add(list.ResponseType))
                     envelopes.Append("    partial class ").Append(list.ResponseType.Substring(list.ResponseType.LastIndexOf('.') + 1))
@@ -97,7 +104,7 @@ internal static class SurfaceWriter
 
     private static void WriteListAll(StringBuilder client, StringBuilder contract, Operation operation, ListShape list)
     {
-        var kept = operation.Parameters.Where(p => p.Name is not ("limit" or "offset") && !p.IsCancellationToken).ToList();
+        var kept = operation.Parameters.Where(p => !p.IsPaging && !p.IsCancellationToken).ToList();
         var parameters = WithQuery(kept, required: false)
             .Concat(new[] { new Parameter("cancellationToken", CancellationToken, "default", isCancellationToken: true) })
             .ToList();
@@ -190,7 +197,7 @@ internal static class SurfaceWriter
         var path = System.Text.RegularExpressions.Regex.Replace(
             Literal(operation.Path),
             @"\{([^}]+)\}",
-            m => "\" + global::Marketplace.Client.Http.MarketplaceRequest.Segment(" + byName.First(p => Normalized(p.Name) == Normalized(m.Groups[1].Value)).Identifier + ") + \"");
+            m => "\" + global::Marketplace.Client.Http.MarketplaceRequest.Segment(" + byName.First(p => p.Placeholder == m.Groups[1].Value).Identifier + ") + \"");
         client.Append("        private static global::Marketplace.Client.Http.MarketplaceRequest ").Append(operation.Name).Append("Request(")
             .Append(string.Join(", ", parameters.Select(p => p.Type + " " + p.Identifier))).AppendLine(") =>")
             .Append("            new global::Marketplace.Client.Http.MarketplaceRequest(").Append(InfoField(operation)).Append(", ").Append(Method(operation.Method))
@@ -207,7 +214,7 @@ internal static class SurfaceWriter
 
     // Path and declared query parameters and the body, in the operation's order; paging and the token are added per call.
     private static IEnumerable<Parameter> RequestParameters(Operation operation) =>
-        operation.Parameters.Where(p => !p.IsCancellationToken && p.Name is not ("limit" or "offset") && (p.IsPathSegment || p.QueryName is not null || p.IsBody || p.PartName is not null));
+        operation.Parameters.Where(p => !p.IsCancellationToken && !p.IsPaging && (p.IsPathSegment || p.QueryName is not null || p.IsBody || p.PartName is not null));
 
     private static string RequestOf(Operation operation) =>
         operation.Name + "Request(" + Arguments(RequestParameters(operation)) + ")";
@@ -233,7 +240,7 @@ internal static class SurfaceWriter
         var request = RequestOf(operation) + (query is null ? "" : ".WithQuery(" + query + ")");
         if (operation.List is not null)
         {
-            string Argument(string name) => operation.Parameters.FirstOrDefault(p => p.Name == name)?.Identifier ?? "null";
+            string Argument(string name) => operation.Parameters.FirstOrDefault(p => p.IsPaging && (p.QueryName ?? p.SourceName) == name)?.Identifier ?? "null";
             request += ".WithPage(" + Argument("limit") + ", " + Argument("offset") + ")";
         }
         return operation.ResponseType is { } response ? $"SendAsync<{response}, {response}>({request}, {token})"
@@ -248,7 +255,7 @@ internal static class SurfaceWriter
     {
         var query = new Parameter("query", RqlQuery + "?", required ? null : "null", isCancellationToken: false);
         var result = parameters.ToList();
-        var at = result.FindIndex(p => p.Name is "limit" or "offset" || p.IsCancellationToken);
+        var at = result.FindIndex(p => p.IsPaging || p.IsCancellationToken);
         result.Insert(at < 0 ? result.Count : at, query);
         return result;
     }

@@ -70,7 +70,19 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
                 missing.Add(method.Name.Substring(0, method.Name.Length - "Async".Length) + "\u001fList" + collection + "Operation");
                 continue;
             }
-            var path = method.Parameters.TakeWhile(p => p.Name != "query" && p.Type.SpecialType == SpecialType.System_String).Select(p => p.Name).ToList();
+            // The method's path parameters, by the names the client's generator wrote down for it, whatever their type or
+            // spelling ({thing-id} is thing_id, an int is an int); the test server fills the template with them at run time.
+            var names = client!.GetMembers(info + "PathParameters").OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst)?.ConstantValue as string;
+            if (names is null)
+            {
+                missing.Add(method.Name.Substring(0, method.Name.Length - "Async".Length) + "\u001f" + info + "PathParameters");
+                continue;
+            }
+            var declared = new HashSet<string>(names.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+            var path = method.Parameters.Where(p => declared.Contains(p.Name))
+                .Select(p => (p.Name, Type: p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(
+                    SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier))))
+                .ToList();
             Write(text, collection, info, path, pageable.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), method.Name);
         }
 
@@ -92,27 +104,28 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
         return new StepOutput(source, missing);
     }
 
-    private static void Write(StringBuilder text, string collection, string info, IReadOnlyList<string> path, string itemType, string listAll)
+    private static void Write(StringBuilder text, string collection, string info, IReadOnlyList<(string Name, string Type)> path, string itemType, string listAll)
     {
+        var items = path.Any(p => p.Name == "items") ? "records" : "items";
         var stream = "StreamAll" + collection + "Async";
         text.AppendLine("        /// <summary>")
             .Append("        /// Adds <paramref name=\"items\"/> to the collection that <see cref=\"global::Marketplace.Client.MarketplaceClient.").Append(listAll)
             .AppendLine("\"/> reads, after the items added")
             .Append("        /// before: the server then pages it (and streams it, for <c>").Append(stream).AppendLine("</c>) as the platform does.")
             .AppendLine("        /// </summary>");
-        foreach (var parameter in path)
+        foreach (var (parameter, _) in path)
             text.Append("        /// <param name=\"").Append(parameter).Append("\">The <c>").Append(parameter).AppendLine("</c> of the collection's path, as the client will send it.</param>");
-        text.Append("        /// <param name=\"items\">The <see cref=\"").Append(itemType).Append("\"/> items, in the order the server hands them out, each written as the platform writes it.</param>")
+        text.Append("        /// <param name=\"").Append(items).Append("\">The <see cref=\"").Append(itemType).Append("\"/> items, in the order the server hands them out, each written as the platform writes it.</param>")
             .AppendLine()
             .AppendLine("        /// <returns>This server, to chain more seeding.</returns>")
-            .AppendLine("        /// <exception cref=\"global::System.ArgumentNullException\">A path parameter, <paramref name=\"items\"/> or an item is null.</exception>")
+            .Append("        /// <exception cref=\"global::System.ArgumentNullException\">A path parameter, <paramref name=\"").Append(items).AppendLine("\"/> or an item is null.</exception>")
             .AppendLine("        /// <exception cref=\"global::System.ArgumentException\">A path parameter is empty, blank, <c>.</c> or <c>..</c>, which the client never sends.</exception>")
             .Append("        public MarketplaceTestServer Add").Append(collection).Append('(')
-            .Append(string.Concat(path.Select(p => "string " + Identifier(p) + ", ")))
-            .Append("global::System.Collections.Generic.IEnumerable<").Append(itemType).AppendLine("> items) =>")
-            .Append("            AddItems(global::Marketplace.Client.MarketplaceClient.").Append(info).Append(", new (string Name, string Value)[] { ")
-            .Append(string.Join(", ", path.Select(p => "(\"" + p + "\", " + Identifier(p) + ")")))
-            .AppendLine(" }, items);")
+            .Append(string.Concat(path.Select(p => p.Type + " " + Identifier(p.Name) + ", ")))
+            .Append("global::System.Collections.Generic.IEnumerable<").Append(itemType).Append("> ").Append(items).AppendLine(") =>")
+            .Append("            AddItems(global::Marketplace.Client.MarketplaceClient.").Append(info).Append(", new object?[] { ")
+            .Append(string.Join(", ", path.Select(p => Identifier(p.Name))))
+            .Append(" }, ").Append(items).AppendLine(");")
             .AppendLine();
     }
 

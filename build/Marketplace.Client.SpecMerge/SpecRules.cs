@@ -22,6 +22,9 @@ namespace Marketplace.Client.SpecMerge;
 /// <item><b>A list operation pages.</b> Every GET whose 200 body is the list envelope (an object with <c>$meta</c> and a
 /// <c>data</c> array) takes <c>limit</c> (0 to 100) and <c>offset</c>, which the fragments never declare (API-FACTS,
 /// defect 2).</item>
+/// <item><b>A path segment and a query parameter never share a name.</b> A <c>{limit}</c> segment of a list (which also
+/// takes the <c>limit</c> query parameter) becomes <c>{limitSegment}</c>: the generator cannot give one method two
+/// parameters of one name. Only the name changes, not the URL.</item>
 /// <item><b><c>{type: object, allOf: [X]}</c> means X</b> wherever it occurs (defect 4): without <c>type</c> NSwag
 /// references X instead of inventing a subclass per property (<c>Extension2</c>, <c>By</c>).</item>
 /// <item><b><c>$meta</c> is <c>Metadata</c></b> on every schema (defect 3): <c>$meta</c> and <c>meta</c> would both become
@@ -44,6 +47,7 @@ public static class SpecRules
         RequireOperationIds(document);
         NamePathParameters(document);
         AddPagingParameters(document);
+        SeparateSegmentNames(document);
         UnwrapSingleAllOf(document);
         NameMetadata(document);
         DocumentListEnvelopes(document);
@@ -184,9 +188,43 @@ public static class SpecRules
         foreach (var (_, _, operation) in lists)
         {
             var declared = operation["parameters"] as JArray ?? (JArray)(operation["parameters"] = new JArray());
-            var names = declared.OfType<JObject>().Select(p => Text(Resolve(document, p)["name"])).ToList();
+            // Only a query parameter of that name is the paging one: a {limit} path segment is something else.
+            var names = declared.OfType<JObject>().Select(p => Resolve(document, p)).Where(p => Text(p["in"]) == "query").Select(p => Text(p["name"])).ToList();
             if (!names.Contains("limit")) declared.Add(new JObject { ["$ref"] = "#/components/parameters/Limit" });
             if (!names.Contains("offset")) declared.Add(new JObject { ["$ref"] = "#/components/parameters/Offset" });
+        }
+    }
+
+    private static void SeparateSegmentNames(JObject document)
+    {
+        if (document["paths"] is not JObject paths) return;
+        foreach (var path in paths.Properties().ToList())
+        {
+            if (path.Value is not JObject item) continue;
+            var declarations = new[] { item["parameters"] }.Concat(Methods.Select(m => item[m]?["parameters"])).OfType<JArray>()
+                .SelectMany(a => a.OfType<JObject>()).ToList();
+            var queried = new HashSet<string>(
+                declarations.Select(p => Resolve(document, p)).Where(p => Text(p["in"]) == "query").Select(p => Text(p["name"]) ?? ""),
+                StringComparer.Ordinal);
+            var segments = path.Name.Split('/');
+            var renames = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < segments.Length; i++)
+            {
+                if (segments[i].Length < 3 || segments[i][0] != '{' || segments[i][segments[i].Length - 1] != '}') continue;
+                var name = segments[i].Substring(1, segments[i].Length - 2);
+                if (!queried.Contains(name)) continue;
+                var renamed = name + "Segment";
+                while (segments.Contains("{" + renamed + "}") || queried.Contains(renamed)) renamed += "_";
+                renames[name] = renamed;
+                segments[i] = "{" + renamed + "}";
+            }
+            if (renames.Count == 0) continue;
+            foreach (var parameter in declarations)
+            {
+                if (Text(parameter["in"]) == "path" && Text(parameter["name"]) is { } old && renames.TryGetValue(old, out var renamed))
+                    parameter["name"] = renamed;
+            }
+            path.Replace(new JProperty(string.Join("/", segments), item));
         }
     }
 

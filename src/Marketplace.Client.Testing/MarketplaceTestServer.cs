@@ -222,15 +222,23 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     }
 
     // Seeds the collection at one operation's path (each generated Add… method calls this with its path parameters).
-    private MarketplaceTestServer AddItems<T>(OperationInfo operation, (string Name, string Value)[] pathValues, IEnumerable<T> items)
+    // The values come in the order of the operation's path parameters, which OperationInfo names as the template spells
+    // them ({thing-id}); each is written as the client writes it (MarketplaceRequest.Segment: invariant numbers, enums by
+    // their wire value, escaped), so the seeded path is the one the client's request will have.
+    private MarketplaceTestServer AddItems<T>(OperationInfo operation, object?[] pathValues, IEnumerable<T> items)
     {
         if (items is null) throw new ArgumentNullException(nameof(items));
         ThrowIfDisposed();
+        if (pathValues.Length != operation.PathParameters.Count)
+            throw new InvalidOperationException(
+                $"{operation.Name} takes {operation.PathParameters.Count} path parameters and {pathValues.Length} were given: Marketplace.Client and Marketplace.Client.Testing are of different builds.");
         var path = operation.Template;
-        foreach (var (name, value) in pathValues)
+        for (var i = 0; i < pathValues.Length; i++)
         {
-            MarketplaceClient.RequirePathSegment(value, name);
-            path = path.Replace("{" + name + "}", Uri.EscapeDataString(value));
+            var name = operation.PathParameters[i];
+            var value = pathValues[i] ?? throw new ArgumentNullException(name, $"The {{{name}}} of the collection's path is null.");
+            if (value is string text) MarketplaceClient.RequirePathSegment(text, name);
+            path = path.Replace("{" + name + "}", Http.MarketplaceRequest.Segment(value));
         }
         var json = items.Select(item => item is null
             ? throw new ArgumentNullException(nameof(items), "The items hold a null item.")

@@ -81,6 +81,33 @@ await using (var testServer = Marketplace.Client.Testing.MarketplaceTestServer.S
     if (testServer.Requests.Any(r => r.Path != Path || r.Filter != "eq(status,\"Running\")")) failures.Add("the test server saw a request for another path or without the filter");
 }
 
+// Path parameters that are not C# identifiers or not strings, or that share a name with the surface's own parameters
+// ({thing-id}, an integer {version}, {query}, {options} and a {limit} segment beside the limit query parameter): the
+// client's methods and the test server's AddThingInstances take them all, under the same names, and the server
+// answers at the path the client sends.
+await using (var testServer = Marketplace.Client.Testing.MarketplaceTestServer.Start())
+{
+    const string thing = "THG 1/ä";
+    testServer.AddThingInstances(thing, 3, "q", "o", "5", Enumerable.Range(0, 120).Select(i => new Instance { Id = $"INS-0000-0000-1111-{i:D4}" }));
+    using var seededClient = testServer.CreateClient();
+    var paged = 0;
+    await foreach (var _ in seededClient.ListAllThingInstancesAsync(thing, 3, "q", "o", "5")) paged++;
+    var streamed = 0;
+    await foreach (var _ in seededClient.StreamAllThingInstancesAsync(thing, 3, "q", "o", "5")) streamed++;
+    if (paged != 120 || streamed != 120) failures.Add($"AddThingInstances: {paged} paged and {streamed} streamed, expected 120 each");
+    const string expected = "/public/v1/integration/things/THG 1/ä/versions/3/searches/q/o/pages/5/instances";
+    foreach (var request in testServer.Requests.Where(r => r.Path != expected))
+        failures.Add($"AddThingInstances: a request to {request.Path}, not {expected}");
+    try
+    {
+        await seededClient.ListThingInstancesAsync(thing, 4, "q", "o", "5");
+        failures.Add("AddThingInstances: version 4 was answered though only version 3 was seeded");
+    }
+    catch (MarketplaceApiException ex) when (ex.StatusCode == 404)
+    {
+    }
+}
+
 await Writes.CheckAsync(failures);
 
 Console.WriteLine($"ListAllInstancesAsync: {ids.Count} items in {sent.Count(q => q.Contains("limit=100", StringComparison.Ordinal))} pages; requests: {string.Join(" ", sent)}");

@@ -110,6 +110,19 @@ public class SpecRulesTests
     }
 
     [Fact]
+    public void A_limit_path_segment_is_not_the_paging_parameter_and_is_renamed_so_both_can_be_taken()
+    {
+        var spec = Spec(ListOperation("/pages/{limit}/things", "ListThings", "{\"name\":\"limit\",\"in\":\"path\",\"required\":true,\"schema\":{\"type\":\"string\"}}"));
+
+        SpecRules.Apply(spec);
+
+        Assert.Null(spec.SelectToken("$.paths['/pages/{limit}/things']"));
+        Assert.Equal(
+            new[] { "limitSegment", "#/components/parameters/Limit", "#/components/parameters/Offset" },
+            spec.SelectToken("$.paths['/pages/{limitSegment}/things'].get.parameters")!.Select(p => (string?)p["name"] ?? (string?)p["$ref"]));
+    }
+
+    [Fact]
     public void An_operation_that_returns_one_object_gets_no_paging()
     {
         var spec = Spec("\"/things/{thingId}\":{\"get\":{\"operationId\":\"GetThing\",\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Thing\"}}}}}}}");
