@@ -64,7 +64,7 @@ public partial class MarketplaceClient : IDisposable
         _pageSize = options.PageSize;
         _prefetchPages = options.PrefetchPages;
         _maxItemsWithoutTotal = options.MaxItemsWithoutTotal;
-        ReadTimeoutStream.Check(options.ReadTimeout, nameof(options.ReadTimeout));
+        BodyReadStream.Check(options.ReadTimeout, nameof(options.ReadTimeout));
         _readTimeout = options.ReadTimeout;
         _time = options.TimeProvider ?? TimeProvider.System;
     }

@@ -63,6 +63,15 @@ internal sealed class BufferingHandler : DelegatingHandler
                 response.Dispose();
                 throw TooLarge(request, "more", ex);
             }
+            catch (Exception ex) when (BodyReadStream.IsDecodingError(ex, BodyReadStream.EncodingOf(response)) && !attempt.IsCancellationRequested)
+            {
+                // A body that is not the gzip or brotli it says it is (a mangling proxy, a cut-off transfer): the decompressor
+                // throws InvalidDataException or InvalidOperationException. A broken body, as a dropped connection is.
+                var encoding = BodyReadStream.EncodingOf(response);
+                response.Dispose();
+                throw new HttpRequestException(
+                    $"Reading the response to {request.Method} {request.RequestUri?.AbsolutePath} failed: the body is not valid {encoding} ({ex.Message})", ex);
+            }
             catch (Exception ex) when ((ex is System.IO.IOException || ex is HttpRequestException) && ex is not ResponseTooLargeException && !attempt.IsCancellationRequested)
             {
                 response.Dispose();

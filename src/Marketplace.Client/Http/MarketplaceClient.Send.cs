@@ -79,7 +79,7 @@ public partial class MarketplaceClient
 #else
             var body = response.Content is null ? Stream.Null : await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
-            var download = new MarketplaceDownload(response, ReadTimeoutStream.Wrap(body, _readTimeout, _time), request.Method.Method + " /" + request.Path);
+            var download = new MarketplaceDownload(response, BodyReadStream.Wrap(body, _readTimeout, _time, BodyReadStream.EncodingOf(response)), request.Method.Method + " /" + request.Path);
             if (activity is not null) MarketplaceDiagnostics.Answered(activity, null);
             return download;
         }

@@ -62,7 +62,7 @@ public partial class MarketplaceClient
         var operation = list.Operation.Name;
         options ??= new MarketplaceStreamOptions();
         var readTimeout = options.ReadTimeout ?? _readTimeout;
-        ReadTimeoutStream.Check(readTimeout, nameof(options.ReadTimeout));
+        BodyReadStream.Check(readTimeout, nameof(options.ReadTimeout));
         // The request's attempts are children of the stream's span, which rides on the request.
         using var request = list.WithPage(options.Limit, options.Offset).AsStream().Within(span).ToHttpRequestMessage();
 
@@ -82,7 +82,7 @@ public partial class MarketplaceClient
 #endif
         // Past the headers no attempt timeout applies: each read has the read timeout, so a stall ends the stream (as a
         // broken connection, with the count) instead of holding the reader forever.
-        using var stream = ReadTimeoutStream.Wrap(body, readTimeout, _time);
+        using var stream = BodyReadStream.Wrap(body, readTimeout, _time, BodyReadStream.EncodingOf(response));
         using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024);
 
         // Lines are read ahead in batches and parsed on the thread pool, a few batches at a time, then handed out in
@@ -153,7 +153,9 @@ public partial class MarketplaceClient
         }
 
         if (broken is not null)
-            throw Broken(operation, $"the connection broke in the middle of the stream ({broken.Message})", received, declared, headers, broken);
+            throw Broken(operation, broken is UndecodableBodyException
+                ? $"the stream could not be read: {broken.Message}"
+                : $"the connection broke in the middle of the stream ({broken.Message})", received, declared, headers, broken);
         if (received < declared)
             throw Broken(operation, $"the stream ended cleanly after {received} of the {declared} records it declared (MPT-Item-Count): the export is truncated", received, declared, headers);
         if (received % ProgressEvery != 0 || received == 0) options.Progress?.Report(new MarketplaceStreamProgress(declared, received));

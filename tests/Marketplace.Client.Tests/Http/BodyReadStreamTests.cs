@@ -10,7 +10,7 @@ namespace Marketplace.Client.Tests.Http;
 
 // The read timeout in memory, over a body that hands out bytes only when told to, on a clock the test moves: what the
 // loopback tests in StreamingTests and FileTests show end to end, here rule by rule and without waiting.
-public sealed class ReadTimeoutStreamTests
+public sealed class BodyReadStreamTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
@@ -19,7 +19,7 @@ public sealed class ReadTimeoutStreamTests
     {
         var time = new FakeTimeProvider();
         using var body = new TrickleStream();
-        using var stream = ReadTimeoutStream.Wrap(body, Limit, time);
+        using var stream = BodyReadStream.Wrap(body, Limit, time);
 
         var read = stream.ReadAsync(new byte[16], 0, 16, CancellationToken.None);
         time.Advance(Limit - TimeSpan.FromSeconds(1));
@@ -38,7 +38,7 @@ public sealed class ReadTimeoutStreamTests
     {
         var time = new FakeTimeProvider();
         using var body = new TrickleStream();
-        using var stream = ReadTimeoutStream.Wrap(body, Limit, time);
+        using var stream = BodyReadStream.Wrap(body, Limit, time);
         var buffer = new byte[16];
 
         for (var i = 0; i < 5; i++)
@@ -57,7 +57,7 @@ public sealed class ReadTimeoutStreamTests
     {
         var time = new FakeTimeProvider();
         using var body = new TrickleStream();
-        using var stream = ReadTimeoutStream.Wrap(body, Limit, time);
+        using var stream = BodyReadStream.Wrap(body, Limit, time);
         using var cancel = new CancellationTokenSource();
 
         var read = stream.ReadAsync(new byte[16], 0, 16, cancel.Token);
@@ -71,7 +71,7 @@ public sealed class ReadTimeoutStreamTests
     {
         var time = new FakeTimeProvider();
         using var body = new TrickleStream();
-        using var stream = ReadTimeoutStream.Wrap(body, Limit, time);
+        using var stream = BodyReadStream.Wrap(body, Limit, time);
 
         var read = Task.Factory.StartNew(() => stream.Read(new byte[16], 0, 16), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         Assert.True(body.Waiting.Wait(TimeSpan.FromSeconds(10)), "the read never started");
@@ -85,10 +85,10 @@ public sealed class ReadTimeoutStreamTests
     public void An_infinite_timeout_leaves_the_body_as_it_is_and_others_are_refused()
     {
         using var body = new TrickleStream();
-        Assert.Same(body, ReadTimeoutStream.Wrap(body, Timeout.InfiniteTimeSpan, TimeProvider.System));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ReadTimeoutStream.Check(TimeSpan.Zero, "ReadTimeout"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ReadTimeoutStream.Check(TimeSpan.FromSeconds(-1), "ReadTimeout"));
-        ReadTimeoutStream.Check(Timeout.InfiniteTimeSpan, "ReadTimeout");
+        Assert.Same(body, BodyReadStream.Wrap(body, Timeout.InfiniteTimeSpan, TimeProvider.System));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BodyReadStream.Check(TimeSpan.Zero, "ReadTimeout"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BodyReadStream.Check(TimeSpan.FromSeconds(-1), "ReadTimeout"));
+        BodyReadStream.Check(Timeout.InfiniteTimeSpan, "ReadTimeout");
     }
 
     // Hands out bytes when Send is called, ends on End; a pending read ends with the token, or with Dispose (as a

@@ -7,7 +7,11 @@ using System.Threading.Tasks;
 namespace Marketplace.Client.Http;
 
 /// <summary>
-/// A body read as it arrives (a stream, a download), with <see cref="MarketplaceClientOptions.ReadTimeout"/> on each read:
+/// A body read as it arrives (a stream, a download). A body the handler decompresses (gzip, brotli) and that is not what
+/// it says it is makes the decompressor throw <see cref="InvalidDataException"/> (gzip) or
+/// <see cref="InvalidOperationException"/> (brotli); here either is an <see cref="UndecodableBodyException"/>, an
+/// <see cref="IOException"/> as a broken connection is, so it ends the stream or the download with the count like one.
+/// And <see cref="MarketplaceClientOptions.ReadTimeout"/> on each read:
 /// once the headers are in, neither the attempt timeout nor <see cref="System.Net.Http.HttpClient.Timeout"/> applies, and
 /// a server (or a proxy) that stops sending would hold the reader forever. A read that gets no byte within the timeout
 /// ends with an <see cref="IOException"/> saying so, and so does every read after it; the caller's cancellation stays
@@ -18,26 +22,54 @@ namespace Marketplace.Client.Http;
 /// cancelled (what the socket read honours) and the body is disposed (what ends a synchronous read, or a read on a
 /// framework whose content stream ignores the token).
 /// </remarks>
-internal sealed class ReadTimeoutStream : Stream
+internal sealed class BodyReadStream : Stream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _timeout;
-    private readonly ITimer _timer;
+    private readonly string? _encoding;
+    private readonly ITimer? _timer;
     private readonly CancellationTokenSource _stalled = new();
     private CancellationTokenSource? _linked;
     private CancellationToken _linkedFor;
     private volatile bool _timedOut;
 
-    private ReadTimeoutStream(Stream inner, TimeSpan timeout, TimeProvider time)
+    private BodyReadStream(Stream inner, TimeSpan timeout, string? encoding, TimeProvider time)
     {
         _inner = inner;
-        _timeout = timeout;
-        _timer = time.CreateTimer(static state => ((ReadTimeoutStream)state!).Stall(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timeout = MarketplaceHttp.Limit(timeout);
+        _encoding = encoding;
+        if (_timeout != Timeout.InfiniteTimeSpan)
+            _timer = time.CreateTimer(static state => ((BodyReadStream)state!).Stall(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary><paramref name="inner"/> with <paramref name="timeout"/> on each read; itself when there is no limit.</summary>
-    public static Stream Wrap(Stream inner, TimeSpan timeout, TimeProvider time) =>
-        MarketplaceHttp.Limit(timeout) == Timeout.InfiniteTimeSpan ? inner : new ReadTimeoutStream(inner, timeout, time);
+    /// <summary>
+    /// <paramref name="inner"/> (the body of a response whose <c>Content-Encoding</c> is <paramref name="encoding"/>) with
+    /// <paramref name="timeout"/> on each read and decoding errors as <see cref="UndecodableBodyException"/>; itself when
+    /// there is neither a limit nor an encoding.
+    /// </summary>
+    public static Stream Wrap(Stream inner, TimeSpan timeout, TimeProvider time, string? encoding = null) =>
+        MarketplaceHttp.Limit(timeout) == Timeout.InfiniteTimeSpan && encoding is null ? inner : new BodyReadStream(inner, timeout, encoding, time);
+
+    /// <summary>The <c>Content-Encoding</c> of <paramref name="response"/> (e.g. <c>gzip</c>, <c>br</c>), or <see langword="null"/> for none.</summary>
+    public static string? EncodingOf(System.Net.Http.HttpResponseMessage response)
+    {
+        var encodings = response.Content?.Headers.ContentEncoding;
+        if (encodings is { Count: > 0 }) return string.Join(", ", encodings);
+        // The handler that decompresses removes the header and hands over its own content: GZipDecompressedContent,
+        // BrotliDecompressedContent, DeflateDecompressedContent (SocketsHttpHandler's DecompressionHandler).
+        var type = response.Content?.GetType().Name ?? "";
+        if (type.IndexOf("DecompressedContent", StringComparison.Ordinal) < 0) return null;
+        return type.StartsWith("GZip", StringComparison.Ordinal) ? "gzip"
+            : type.StartsWith("Brotli", StringComparison.Ordinal) ? "br"
+            : type.StartsWith("Deflate", StringComparison.Ordinal) ? "deflate"
+            : "compressed data";
+    }
+
+    /// <summary>Whether <paramref name="exception"/> is a decompressor's refusal of a body encoded as <paramref name="encoding"/>.</summary>
+    public static bool IsDecodingError(Exception exception, string? encoding) =>
+        encoding is not null && exception is InvalidDataException or InvalidOperationException && exception is not ObjectDisposedException;
+
+    private UndecodableBodyException Undecodable(Exception exception) => new(_encoding!, exception);
 
     /// <summary>Throws unless <paramref name="timeout"/> is positive or infinite.</summary>
     public static void Check(TimeSpan timeout, string name)
@@ -59,7 +91,7 @@ internal sealed class ReadTimeoutStream : Stream
     public override int Read(byte[] buffer, int offset, int count)
     {
         ThrowIfTimedOut();
-        _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+        _timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
         try
         {
             return _inner.Read(buffer, offset, count);
@@ -68,9 +100,13 @@ internal sealed class ReadTimeoutStream : Stream
         {
             throw TimedOut(ex);
         }
+        catch (Exception ex) when (IsDecodingError(ex, _encoding))
+        {
+            throw Undecodable(ex);
+        }
         finally
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -82,8 +118,8 @@ internal sealed class ReadTimeoutStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfTimedOut();
-        var token = TokenFor(cancellationToken);
-        _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+        var token = _timer is null ? cancellationToken : TokenFor(cancellationToken);
+        _timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
         try
         {
             return await _inner.ReadAsync(buffer, token).ConfigureAwait(false);
@@ -92,17 +128,21 @@ internal sealed class ReadTimeoutStream : Stream
         {
             throw TimedOut(ex);
         }
+        catch (Exception ex) when (IsDecodingError(ex, _encoding))
+        {
+            throw Undecodable(ex);
+        }
         finally
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 #else
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         ThrowIfTimedOut();
-        var token = TokenFor(cancellationToken);
-        _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+        var token = _timer is null ? cancellationToken : TokenFor(cancellationToken);
+        _timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
         try
         {
             return await _inner.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
@@ -111,9 +151,13 @@ internal sealed class ReadTimeoutStream : Stream
         {
             throw TimedOut(ex);
         }
+        catch (Exception ex) when (IsDecodingError(ex, _encoding))
+        {
+            throw Undecodable(ex);
+        }
         finally
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 #endif
@@ -167,11 +211,20 @@ internal sealed class ReadTimeoutStream : Stream
     {
         if (disposing)
         {
-            _timer.Dispose();
+            _timer?.Dispose();
             _inner.Dispose();
             _linked?.Dispose();
             _stalled.Dispose();
         }
         base.Dispose(disposing);
+    }
+}
+
+/// <summary>A body whose <c>Content-Encoding</c> (gzip, brotli) its bytes do not follow: the decompressor refused them.</summary>
+internal sealed class UndecodableBodyException : IOException
+{
+    public UndecodableBodyException(string encoding, Exception inner)
+        : base($"the body is not valid {encoding} ({inner.Message})", inner)
+    {
     }
 }
