@@ -209,9 +209,12 @@ internal static class MarketplaceDiagnostics
         return activity;
     }
 
-    /// <summary>The URL without its query values: <c>https://host/path?*</c>. RQL values are the caller's data.</summary>
+    /// <summary>
+    /// The URL without credentials or query values: <c>https://host/path?*</c>. A <c>user:password@</c> must go
+    /// (OpenTelemetry's <c>url.full</c>), and RQL values are the caller's data.
+    /// </summary>
     public static string RedactedUrl(Uri uri) =>
-        uri.GetLeftPart(UriPartial.Path) + (string.IsNullOrEmpty(uri.Query) ? "" : "?*");
+        uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) + (string.IsNullOrEmpty(uri.Query) ? "" : "?*");
 
     public static void AttemptAnswered(Activity? activity, HttpRequestMessage request, OperationInfo? operation, int statusCode, long startedTimestamp)
     {

@@ -19,10 +19,10 @@ namespace Marketplace.Client.Tests.Pipeline;
 [Collection(nameof(TelemetryCollection))]
 public sealed class TracingAndLoggingHandlerTests
 {
-    private static HttpRequestMessage Request(int previousSends, string query = "")
+    private static HttpRequestMessage Request(int previousSends, string query = "", string authority = "api.test")
     {
         var request = new MarketplaceRequest(new OperationInfo("ListThings", "/public/v1/things"), HttpMethod.Get, "public/v1/things").ToHttpRequestMessage();
-        request.RequestUri = new Uri("https://api.test/public/v1/things" + query);
+        request.RequestUri = new Uri("https://" + authority + "/public/v1/things" + query);
         for (var i = 0; i <= previousSends; i++) RequestState.CountSend(request);
         return request;
     }
@@ -50,6 +50,20 @@ public sealed class TracingAndLoggingHandlerTests
         Assert.Equal("https://api.test/public/v1/things", span.GetTagItem("url.full"));
         var duration = Assert.Single(telemetry.Measurements("http.client.request.duration"));
         Assert.Contains(duration.Tags, t => t.Key == "url.template" && (string?)t.Value == "/public/v1/things");
+    }
+
+    // OpenTelemetry's url.full: "credentials in the form of user:password MUST be removed", e.g. a BaseUri of
+    // https://user:secret@proxy/ from a connection string.
+    [Fact]
+    public async Task The_url_in_a_span_has_no_user_name_or_password()
+    {
+        using var telemetry = new TelemetryCapture();
+        using var invoker = InMemory.Chain(new TracingHandler(), new FakeInner((_, _, _) => Task.FromResult(InMemory.Response(200))));
+
+        using (await invoker.SendAsync(Request(previousSends: 0, "?eq(name,x)", "svc:s3cr3t@api.test:8443"), CancellationToken.None)) { }
+
+        var span = telemetry.Single("GET /public/v1/things");
+        Assert.Equal("https://api.test:8443/public/v1/things?*", span.GetTagItem("url.full"));
     }
 
     [Fact]
