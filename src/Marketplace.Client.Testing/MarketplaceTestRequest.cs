@@ -90,6 +90,7 @@ public sealed class MarketplaceTestRequest
         var raw = (request.RawQuery ?? "").TrimStart('?');
         var (filter, parameters) = ReadQuery(raw);
         var headers = (request.Headers ?? new Dictionary<string, WireMock.Types.WireMockList<string>>())
+            .Where(h => !string.Equals(h.Key, TestServerFaults.DelayedHeader, StringComparison.OrdinalIgnoreCase))
             .ToDictionary(
                 h => h.Key,
                 h => (IReadOnlyList<string>)(string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase)

@@ -54,7 +54,7 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     private readonly WireMockServer _server;
     private readonly TestServerFront _front;
     private readonly ConcurrentDictionary<string, SeededCollection> _collections = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<TestServerFault> _faults = new();
+    private readonly TestServerFaults _faults = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
@@ -63,8 +63,8 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
         _server = WireMockServer.Start();
         try
         {
-            TestServerDispatch.Register(_server, _collections, _faults, _stopping.Token);
-            _front = new TestServerFront(new Uri(_server.Url!));
+            TestServerDispatch.Register(_server, _collections, _faults);
+            _front = new TestServerFront(new Uri(_server.Url!), _faults);
         }
         catch
         {
@@ -142,15 +142,18 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     public MarketplaceTestServer CutOffNext() => Enqueue(TestServerFault.CutOff());
 
     /// <summary>
-    /// Garbles the next response: its status and the first half of its body arrive as they would, then random bytes in
-    /// place of the rest (with the length it declared), as from a proxy that mangled it. The client reports such a body as
-    /// a <see cref="MarketplaceApiException"/> (the status, and the parse error inside) and does not retry it.
+    /// Garbles the next response, as a proxy that mangled it would: its status and headers arrive as they would, and a
+    /// body that is not JSON. It is WireMock.Net's malformed-chunk fault, which sends each distinct byte of the body's
+    /// first half once, in the order they first occur (<c>Take(half).Union(random)</c>), then random bytes not among them,
+    /// with a <c>Content-Length</c> of what it sends: not even the first half arrives intact. The client reports such a
+    /// body as a <see cref="MarketplaceApiException"/> (the status, and the parse error inside) and does not retry it.
     /// </summary>
     public MarketplaceTestServer GarbleNext() => Enqueue(TestServerFault.Garble());
 
     /// <summary>
     /// Holds the next request for <paramref name="delay"/> before it is answered as it otherwise would be: for a test of
-    /// timeouts (<see cref="MarketplaceClientOptions.AttemptTimeout"/>) or of work done while a page loads.
+    /// timeouts (<see cref="MarketplaceClientOptions.AttemptTimeout"/>) or of work done while a page loads. The request is
+    /// held in the server's loopback front, awaited: no thread of the process under test waits with it.
     /// </summary>
     /// <param name="delay">How long to wait, up to 5 minutes. Disposing the server ends the wait.</param>
     /// <returns>This server.</returns>
@@ -196,13 +199,13 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     {
         ThrowIfDisposed();
         _collections.Clear();
-        while (_faults.TryDequeue(out _)) { }
+        _faults.Clear();
         _server.ResetMappings();
         _server.ResetLogEntries();
-        TestServerDispatch.Register(_server, _collections, _faults, _stopping.Token);
+        TestServerDispatch.Register(_server, _collections, _faults);
     }
 
-    /// <summary>Stops the server; a delayed request still waiting is answered at once.</summary>
+    /// <summary>Stops the server; a delayed request still waiting ends at once (its connection closes).</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
@@ -251,7 +254,7 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     private MarketplaceTestServer Enqueue(TestServerFault fault)
     {
         ThrowIfDisposed();
-        _faults.Enqueue(fault);
+        _faults.Add(fault);
         return this;
     }
 

@@ -26,22 +26,20 @@ namespace Marketplace.Client.Testing;
 internal sealed class TestServerDispatch : IRequestMatcher
 {
     private readonly ConcurrentDictionary<string, SeededCollection> _collections;
-    private readonly ConcurrentQueue<TestServerFault> _faults;
-    private readonly CancellationToken _stopping;
+    private readonly TestServerFaults _faults;
 
     // What the matcher decided for a request, for its response callback (WireMock hands both the same request object).
     private readonly ConditionalWeakTable<IRequestMessage, Claim> _claims = new();
 
-    private TestServerDispatch(ConcurrentDictionary<string, SeededCollection> collections, ConcurrentQueue<TestServerFault> faults, CancellationToken stopping)
+    private TestServerDispatch(ConcurrentDictionary<string, SeededCollection> collections, TestServerFaults faults)
     {
         _collections = collections;
         _faults = faults;
-        _stopping = stopping;
     }
 
-    public static void Register(WireMockServer server, ConcurrentDictionary<string, SeededCollection> collections, ConcurrentQueue<TestServerFault> faults, CancellationToken stopping)
+    public static void Register(WireMockServer server, ConcurrentDictionary<string, SeededCollection> collections, TestServerFaults faults)
     {
-        var dispatch = new TestServerDispatch(collections, faults, stopping);
+        var dispatch = new TestServerDispatch(collections, faults);
         // WireMock takes a custom matcher only inside a request builder.
         var request = WireMock.RequestBuilders.Request.Create();
         request.Add(dispatch);
@@ -63,15 +61,12 @@ internal sealed class TestServerDispatch : IRequestMatcher
     }
 
     // Decided once per request: the fault at the head of the queue (each answers exactly one request, in order), else the
-    // seeded collection at the request's path. A delay holds the request here, then lets it be answered as it would be.
+    // seeded collection at the request's path. A delay was taken and waited out by the front, which marks the request:
+    // it is then answered as it would be.
     private Claim Decide(IRequestMessage request)
     {
-        _faults.TryDequeue(out var fault);
-        if (fault?.Kind == TestServerFaultKind.Delay)
-        {
-            _stopping.WaitHandle.WaitOne(fault.Wait!.Value);
-            fault = null;
-        }
+        var delayed = request.Headers?.ContainsKey(TestServerFaults.DelayedHeader) == true;
+        var fault = delayed ? null : _faults.TakeForRequest();
         return Target(request) is var (operation, collection, id) ? new Claim(fault, operation, collection, id) : new Claim(fault, SeededOperation.None, null, null);
     }
 
@@ -122,7 +117,8 @@ internal sealed class TestServerDispatch : IRequestMatcher
         }
         if (claim.Fault is { Kind: TestServerFaultKind.Garble })
         {
-            // WireMock.Net's malformed-chunk fault: the first half of the body, then random bytes in place of the rest.
+            // WireMock.Net's malformed-chunk fault: each distinct byte of the body's first half once (Take(half).Union(random)),
+            // then random bytes not among them.
             var garbled = AsServed(claim, request, "garbled");
             garbled.FaultType = FaultType.MALFORMED_RESPONSE_CHUNK;
             garbled.FaultPercentage = 1.0;

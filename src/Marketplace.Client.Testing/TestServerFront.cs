@@ -24,9 +24,11 @@ internal sealed class TestServerFront : IDisposable
     private readonly IPEndPoint _upstream;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Socket, bool> _open = new();
+    private readonly TestServerFaults _faults;
 
-    public TestServerFront(Uri upstream)
+    public TestServerFront(Uri upstream, TestServerFaults faults)
     {
+        _faults = faults;
         _upstream = new IPEndPoint(IPAddress.Loopback, upstream.Port);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -68,7 +70,7 @@ internal sealed class TestServerFront : IDisposable
             await upstream.ConnectAsync(_upstream, _stopping.Token).ConfigureAwait(false);
             var toServer = new NetworkStream(upstream, ownsSocket: false);
             var toClient = new NetworkStream(client, ownsSocket: false);
-            requests = toClient.CopyToAsync(toServer, _stopping.Token);
+            requests = ForwardRequestsAsync(toClient, toServer, _stopping.Token);
             responses = ForwardResponsesAsync(toServer, toClient, _stopping.Token);
             // Whichever side ends first ends the connection.
             await Task.WhenAny(requests, responses).ConfigureAwait(false);
@@ -92,6 +94,42 @@ internal sealed class TestServerFront : IDisposable
     }
 
     private static bool IsConnectionEnd(Exception e) => e is SocketException or System.IO.IOException or OperationCanceledException or ObjectDisposedException;
+
+    // Passes the client's bytes on as they come. A read that begins a request (its request line: the client sends the next
+    // request on a connection only once the last is answered) takes a queued delay, if one is at the head of the queue:
+    // the request waits here, awaited (no thread is held), and goes on marked as delayed.
+    private async Task ForwardRequestsAsync(NetworkStream client, NetworkStream server, CancellationToken stopping)
+    {
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await client.ReadAsync(buffer, stopping).ConfigureAwait(false);
+            if (read == 0) return;
+            var lineEnd = RequestLineEnd(buffer.AsSpan(0, read));
+            if (lineEnd > 0 && _faults.TakeDelay() is { } delay)
+            {
+                await Task.Delay(delay, stopping).ConfigureAwait(false);
+                await server.WriteAsync(buffer.AsMemory(0, lineEnd), stopping).ConfigureAwait(false);
+                await server.WriteAsync(DelayedLine, stopping).ConfigureAwait(false);
+                await server.WriteAsync(buffer.AsMemory(lineEnd, read - lineEnd), stopping).ConfigureAwait(false);
+                continue;
+            }
+            await server.WriteAsync(buffer.AsMemory(0, read), stopping).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly byte[] DelayedLine = System.Text.Encoding.ASCII.GetBytes(TestServerFaults.DelayedHeader + ": true\r\n");
+
+    // The length of the request line ("GET /path HTTP/1.1\r\n") the bytes begin with, or 0 when they do not begin one.
+    private static int RequestLineEnd(ReadOnlySpan<byte> bytes)
+    {
+        var method = 0;
+        while (method < bytes.Length && method < 16 && bytes[method] is >= (byte)'A' and <= (byte)'Z') method++;
+        if (method == 0 || method >= bytes.Length || bytes[method] != (byte)' ') return 0;
+        var end = bytes.Slice(0, Math.Min(bytes.Length, 16 * 1024)).IndexOf("\r\n"u8);
+        if (end < 0 || !bytes.Slice(0, end).EndsWith(" HTTP/1.1"u8) && !bytes.Slice(0, end).EndsWith(" HTTP/1.0"u8)) return 0;
+        return end + 2;
+    }
 
     // Passes the server's bytes on as they come, up to a cut mark if one comes.
     private static async Task ForwardResponsesAsync(NetworkStream server, NetworkStream client, CancellationToken stopping)

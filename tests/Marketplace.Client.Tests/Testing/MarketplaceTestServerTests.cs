@@ -212,6 +212,26 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
         Assert.Equal(40, (await client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100)).Data!.Count);
     }
 
+    // What GarbleNext's documentation says is what arrives: each distinct byte of the first half once, then random bytes
+    // not among them; so a JSON body (full of repeated bytes) does not even keep its first half.
+    [Fact]
+    public async Task A_garbled_body_is_the_distinct_bytes_of_its_first_half_then_bytes_not_among_them()
+    {
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(40));
+        using var http = new System.Net.Http.HttpClient { BaseAddress = _server.BaseUri };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestApi.Token);
+        var path = TestApi.InstancesPath.TrimStart('/') + "?limit=100";
+        var whole = await http.GetByteArrayAsync(path);
+
+        _server.GarbleNext();
+        var garbled = await http.GetByteArrayAsync(path);
+
+        var firstHalf = whole.Take(whole.Length / 2).Distinct().ToArray();
+        Assert.Equal(firstHalf, garbled.Take(firstHalf.Length));
+        Assert.Equal(garbled.Length, garbled.Distinct().Count());
+        Assert.True(garbled.Length < whole.Length / 2, $"{garbled.Length} bytes of {whole.Length}");
+    }
+
     [Fact]
     public async Task A_garbled_body_is_an_api_exception_with_the_parse_error_and_the_next_request_is_served()
     {
@@ -244,6 +264,25 @@ public sealed class MarketplaceTestServerTests : IAsyncLifetime
         using var patient = _server.CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(500));
         var page = await patient.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100);
         Assert.Equal(5, page.Data!.Count);
+    }
+
+    // A held request is awaited, not blocked on: 40 requests held 2 s at once take about 2 s. Blocking a thread per held
+    // request (as WaitOne in the matcher did) starves the thread pool of the process under test, which then adds a thread
+    // or two a second: the same 40 took 18 s.
+    [Fact]
+    public async Task Held_requests_hold_no_threads_of_the_process_under_test()
+    {
+        _server.AddExtensionInstances(TestApi.ExtensionId, TestApi.Instances(5));
+        const int Held = 40;
+        for (var i = 0; i < Held; i++) _server.DelayNext(TimeSpan.FromSeconds(2));
+        using var client = _server.CreateClient(o => o.Retry.Enabled = false);
+        var clock = Stopwatch.StartNew();
+
+        var pages = await Task.WhenAll(Enumerable.Range(0, Held).Select(_ => client.ListExtensionInstancesAsync(TestApi.ExtensionId, limit: 100)));
+
+        Assert.All(pages, page => Assert.Equal(5, page.Data!.Count));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), $"{Held} requests held 2 s each took {clock.Elapsed}");
+        Assert.All(_server.Requests, r => Assert.DoesNotContain(r.Headers.Keys, k => k.StartsWith("X-Marketplace-Test-Server", StringComparison.OrdinalIgnoreCase)));
     }
 
     [Fact]
