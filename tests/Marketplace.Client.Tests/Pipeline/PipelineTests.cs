@@ -24,10 +24,10 @@ public sealed class PipelineTests
 {
     private const string Page = """{"$meta":{"pagination":{"offset":0,"limit":100,"total":1}},"data":[{"id":"INS-6587-4477-5207-8032","status":"Running"}]}""";
 
-    private static HttpResponseMessage Json(int status = 200, string body = Page) =>
+    internal static HttpResponseMessage Json(int status = 200, string body = Page) =>
         new((HttpStatusCode)status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 
-    private static MarketplaceClientOptions Options(HttpMessageHandler transport) => new()
+    internal static MarketplaceClientOptions Options(HttpMessageHandler transport) => new()
     {
         BaseUri = new Uri("https://api.test/"),
         Token = "idt:TKN-1234-5678:s3cr3t",
@@ -180,7 +180,7 @@ public sealed class PipelineTests
     // The frames of Marketplace.Client itself, outermost first, as a person stepping through would count them: an async
     // method's state machine (<M>d__N.MoveNext) is its method M, one method is one frame, and the compiler's stub for a
     // base call from an async method (<>n__N, hidden from debuggers) is part of the method that makes the call.
-    private static List<string> LibraryFrames(StackTrace trace)
+    internal static List<string> LibraryFrames(StackTrace trace)
     {
         var library = typeof(MarketplaceClient).Assembly;
         var frames = new List<string>();
