@@ -56,7 +56,8 @@ public partial class MarketplaceClient : IDisposable
         _ownedHttpClient = _httpClient;
     }
 
-    // The options' paging settings over a given HttpClient. IHttpClientFactory uses it directly: the factory owns
+    // The options' paging and read settings over a given HttpClient (checked by MarketplaceHttp.Validate, which both
+    // callers run first). IHttpClientFactory uses it directly: the factory owns
     // that HttpClient and its handlers.
     internal MarketplaceClient(HttpClient httpClient, MarketplaceClientOptions options)
         : this(httpClient)
@@ -64,7 +65,6 @@ public partial class MarketplaceClient : IDisposable
         _pageSize = options.PageSize;
         _prefetchPages = options.PrefetchPages;
         _maxItemsWithoutTotal = options.MaxItemsWithoutTotal;
-        BodyReadStream.Check(options.ReadTimeout, nameof(options.ReadTimeout));
         _readTimeout = options.ReadTimeout;
         _time = options.TimeProvider ?? TimeProvider.System;
     }

@@ -86,7 +86,7 @@ public sealed class MarketplaceDownload : IDisposable
     }
 
     // The body as the caller reads it: counted, so that a break says how far it got, and checked against Content-Length.
-    private sealed class DownloadStream : Stream
+    private sealed class DownloadStream : Http.ReadOnlyStream
     {
         private readonly Stream _inner;
         private readonly long? _length;
@@ -100,15 +100,8 @@ public sealed class MarketplaceDownload : IDisposable
             _description = description;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => _length ?? throw new NotSupportedException("The server did not announce the size (the body is chunked).");
         public override long Position { get => _received; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override int Read(byte[] buffer, int offset, int count)
         {

@@ -22,7 +22,7 @@ namespace Marketplace.Client.Http;
 /// cancelled (what the socket read honours) and the body is disposed (what ends a synchronous read, or a read on a
 /// framework whose content stream ignores the token).
 /// </remarks>
-internal sealed class BodyReadStream : Stream
+internal sealed class BodyReadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _timeout;
@@ -36,7 +36,7 @@ internal sealed class BodyReadStream : Stream
     private BodyReadStream(Stream inner, TimeSpan timeout, string? encoding, TimeProvider time)
     {
         _inner = inner;
-        _timeout = MarketplaceHttp.Limit(timeout);
+        _timeout = timeout;
         _encoding = encoding;
         if (_timeout != Timeout.InfiniteTimeSpan)
             _timer = time.CreateTimer(static state => ((BodyReadStream)state!).Stall(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -47,8 +47,11 @@ internal sealed class BodyReadStream : Stream
     /// <paramref name="timeout"/> on each read and decoding errors as <see cref="UndecodableBodyException"/>; itself when
     /// there is neither a limit nor an encoding.
     /// </summary>
-    public static Stream Wrap(Stream inner, TimeSpan timeout, TimeProvider time, string? encoding = null) =>
-        MarketplaceHttp.Limit(timeout) == Timeout.InfiniteTimeSpan && encoding is null ? inner : new BodyReadStream(inner, timeout, encoding, time);
+    public static Stream Wrap(Stream inner, TimeSpan timeout, TimeProvider time, string? encoding = null)
+    {
+        var limit = MarketplaceHttp.Limit(timeout);
+        return limit == Timeout.InfiniteTimeSpan && encoding is null ? inner : new BodyReadStream(inner, limit, encoding, time);
+    }
 
     /// <summary>The <c>Content-Encoding</c> of <paramref name="response"/> (e.g. <c>gzip</c>, <c>br</c>), or <see langword="null"/> for none.</summary>
     public static string? EncodingOf(System.Net.Http.HttpResponseMessage response)
@@ -69,44 +72,35 @@ internal sealed class BodyReadStream : Stream
     public static bool IsDecodingError(Exception exception, string? encoding) =>
         encoding is not null && exception is InvalidDataException or InvalidOperationException && exception is not ObjectDisposedException;
 
-    private UndecodableBodyException Undecodable(Exception exception) => new(_encoding!, exception);
-
     /// <summary>Throws unless <paramref name="timeout"/> is positive or infinite.</summary>
     public static void Check(TimeSpan timeout, string name)
     {
-        if (timeout != Timeout.InfiniteTimeSpan && timeout <= TimeSpan.Zero)
+        if (!MarketplaceHttp.IsTimeout(timeout))
             throw new ArgumentOutOfRangeException(name, timeout, "A read timeout must be positive, or Timeout.InfiniteTimeSpan to turn it off.");
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    // What a failed read is to the caller: a stall past the timeout (when it counts: not when the caller cancelled), a
+    // body its decompressor refused, or else (null) the exception as it is.
+    private IOException? Failure(Exception exception, bool stallCounts) =>
+        _timedOut && stallCounts ? TimedOut(exception)
+        : IsDecodingError(exception, _encoding) ? new UndecodableBodyException(_encoding!, exception)
+        : null;
 
     public override int Read(byte[] buffer, int offset, int count)
     {
         ThrowIfTimedOut();
-        _timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
+        Arm();
         try
         {
             return _inner.Read(buffer, offset, count);
         }
-        catch (Exception ex) when (_timedOut && ex is not OutOfMemoryException)
+        catch (Exception ex) when (Failure(ex, stallCounts: ex is not OutOfMemoryException) is { } failure)
         {
-            throw TimedOut(ex);
-        }
-        catch (Exception ex) when (IsDecodingError(ex, _encoding))
-        {
-            throw Undecodable(ex);
+            throw failure;
         }
         finally
         {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Disarm();
         }
     }
 
@@ -119,22 +113,18 @@ internal sealed class BodyReadStream : Stream
     {
         ThrowIfTimedOut();
         var token = _timer is null ? cancellationToken : TokenFor(cancellationToken);
-        _timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
+        Arm();
         try
         {
             return await _inner.ReadAsync(buffer, token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_timedOut && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (Failure(ex, stallCounts: !cancellationToken.IsCancellationRequested) is { } failure)
         {
-            throw TimedOut(ex);
-        }
-        catch (Exception ex) when (IsDecodingError(ex, _encoding))
-        {
-            throw Undecodable(ex);
+            throw failure;
         }
         finally
         {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Disarm();
         }
     }
 #else
@@ -142,25 +132,25 @@ internal sealed class BodyReadStream : Stream
     {
         ThrowIfTimedOut();
         var token = _timer is null ? cancellationToken : TokenFor(cancellationToken);
-        _timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
+        Arm();
         try
         {
             return await _inner.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_timedOut && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (Failure(ex, stallCounts: !cancellationToken.IsCancellationRequested) is { } failure)
         {
-            throw TimedOut(ex);
-        }
-        catch (Exception ex) when (IsDecodingError(ex, _encoding))
-        {
-            throw Undecodable(ex);
+            throw failure;
         }
         finally
         {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Disarm();
         }
     }
 #endif
+
+    private void Arm() => _timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
+
+    private void Disarm() => _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
     // The read's token: cancelled by the caller or by the timer. A body is read with one token over and over (a line
     // reader passes its own each time), so the linked source is made once per distinct token, not once per read.

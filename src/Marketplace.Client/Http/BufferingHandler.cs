@@ -63,11 +63,10 @@ internal sealed class BufferingHandler : DelegatingHandler
                 response.Dispose();
                 throw TooLarge(request, "more", ex);
             }
-            catch (Exception ex) when (BodyReadStream.IsDecodingError(ex, BodyReadStream.EncodingOf(response)) && !attempt.IsCancellationRequested)
+            catch (Exception ex) when (BodyReadStream.EncodingOf(response) is { } encoding && BodyReadStream.IsDecodingError(ex, encoding) && !attempt.IsCancellationRequested)
             {
                 // A body that is not the gzip or brotli it says it is (a mangling proxy, a cut-off transfer): the decompressor
                 // throws InvalidDataException or InvalidOperationException. A broken body, as a dropped connection is.
-                var encoding = BodyReadStream.EncodingOf(response);
                 response.Dispose();
                 throw new HttpRequestException(
                     $"Reading the response to {request.Method} {request.RequestUri?.AbsolutePath} failed: the body is not valid {encoding} ({ex.Message})", ex);

@@ -43,9 +43,12 @@ internal static class MarketplaceHttp
     /// <summary>A timeout as the timers take it: longer than <see cref="LongestTimeout"/> is <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
     public static TimeSpan Limit(TimeSpan timeout) => timeout > LongestTimeout ? Timeout.InfiniteTimeSpan : timeout;
 
+    /// <summary>Whether <paramref name="timeout"/> is one: positive, or <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</summary>
+    public static bool IsTimeout(TimeSpan timeout) => timeout == Timeout.InfiniteTimeSpan || timeout > TimeSpan.Zero;
+
     private static void CheckTimeout(TimeSpan timeout, string name)
     {
-        if (timeout != Timeout.InfiniteTimeSpan && timeout <= TimeSpan.Zero)
+        if (!IsTimeout(timeout))
             throw new InvalidOperationException(
                 $"{name} must be positive, or Timeout.InfiniteTimeSpan for no limit; it is {timeout}.");
     }

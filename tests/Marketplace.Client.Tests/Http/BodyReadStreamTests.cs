@@ -93,7 +93,7 @@ public sealed class BodyReadStreamTests
 
     // Hands out bytes when Send is called, ends on End; a pending read ends with the token, or with Dispose (as a
     // socket's does).
-    private sealed class TrickleStream : Stream
+    private sealed class TrickleStream : ReadOnlyStream
     {
         private readonly SemaphoreSlim _chunks = new(0);
         private readonly CancellationTokenSource _disposed = new();
@@ -137,16 +137,6 @@ public sealed class BodyReadStreamTests
             }
             return _ended ? 0 : Interlocked.Exchange(ref _pending, 0);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
