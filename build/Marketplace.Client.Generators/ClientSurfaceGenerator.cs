@@ -423,8 +423,11 @@ internal sealed class Parameter
     /// <summary>The name NSwag gave it (its documentation is keyed by it); <see cref="Name"/> differs only for a name the surface uses itself.</summary>
     public string SourceName { get; }
 
-    /// <summary>The <c>limit</c> or <c>offset</c> query parameter of a list: the surface pages with them.</summary>
-    public bool IsPaging => !IsPathSegment && (QueryName ?? SourceName) is "limit" or "offset";
+    /// <summary><c>limit</c> or <c>offset</c> for a list's paging query parameter (the surface pages with them); otherwise <see langword="null"/>.</summary>
+    public string? PagingName => !IsPathSegment && (QueryName ?? SourceName) is "limit" or "offset" ? QueryName ?? SourceName : null;
+
+    /// <summary>Whether it is one of a list's paging parameters (<see cref="PagingName"/>).</summary>
+    public bool IsPaging => PagingName is not null;
 
     /// <summary>This parameter under another name in the surface.</summary>
     public Parameter WithName(string name) =>
@@ -489,7 +492,7 @@ internal sealed class ListShape
 
     public static ListShape? Read(ITypeSymbol response, IReadOnlyList<Parameter> parameters)
     {
-        if (!parameters.Any(p => p.IsPaging && (p.QueryName ?? p.SourceName) == "limit") || !parameters.Any(p => p.IsPaging && (p.QueryName ?? p.SourceName) == "offset")) return null;
+        if (!parameters.Any(p => p.PagingName == "limit") || !parameters.Any(p => p.PagingName == "offset")) return null;
         var properties = response.GetMembers().OfType<IPropertySymbol>().ToList();
         var metadata = properties.FirstOrDefault(p => p.Name == "Metadata");
         var data = properties.FirstOrDefault(p => p.Name == "Data");

@@ -240,15 +240,13 @@ internal static class SurfaceWriter
         var request = RequestOf(operation) + (query is null ? "" : ".WithQuery(" + query + ")");
         if (operation.List is not null)
         {
-            string Argument(string name) => operation.Parameters.FirstOrDefault(p => p.IsPaging && (p.QueryName ?? p.SourceName) == name)?.Identifier ?? "null";
+            string Argument(string name) => operation.Parameters.FirstOrDefault(p => p.PagingName == name)?.Identifier ?? "null";
             request += ".WithPage(" + Argument("limit") + ", " + Argument("offset") + ")";
         }
         return operation.ResponseType is { } response ? $"SendAsync<{response}, {response}>({request}, {token})"
             : operation.Download is not null ? $"DownloadAsync({request}, {token})"
             : $"SendAsync({request}, {token})";
     }
-
-    private static string Normalized(string name) => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 
     // The operation's parameters with `query` before limit/offset (or before the token when there are none).
     private static List<Parameter> WithQuery(IReadOnlyList<Parameter> parameters, bool required)

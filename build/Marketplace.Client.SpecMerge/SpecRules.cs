@@ -146,19 +146,25 @@ public static class SpecRules
                 renames["id"] = name;
                 segments[i] = "{" + name + "}";
             }
-            if (renames.Count == 0) continue;
-
-            var item = (JObject)path.Value;
-            foreach (var parameters in new[] { item["parameters"] }.Concat(Methods.Select(m => item[m]?["parameters"])).OfType<JArray>())
-            {
-                foreach (var parameter in parameters.OfType<JObject>())
-                {
-                    if (Text(parameter["in"]) == "path" && Text(parameter["name"]) is { } old && renames.TryGetValue(old, out var renamed))
-                        parameter["name"] = renamed;
-                }
-            }
-            path.Replace(new JProperty(string.Join("/", segments), item));
+            if (renames.Count > 0) RenamePathParameters(path, segments, renames);
         }
+    }
+
+    // The parameters declared on a path and on each of its operations.
+    private static List<JObject> Declarations(JObject item) =>
+        new[] { item["parameters"] }.Concat(Methods.Select(m => item[m]?["parameters"])).OfType<JArray>().SelectMany(a => a.OfType<JObject>()).ToList();
+
+    // Renames path parameters in every declaration of the path and in its template (now `segments`): only names change,
+    // not the URL.
+    private static void RenamePathParameters(JProperty path, string[] segments, Dictionary<string, string> renames)
+    {
+        var item = (JObject)path.Value;
+        foreach (var parameter in Declarations(item))
+        {
+            if (Text(parameter["in"]) == "path" && Text(parameter["name"]) is { } old && renames.TryGetValue(old, out var renamed))
+                parameter["name"] = renamed;
+        }
+        path.Replace(new JProperty(string.Join("/", segments), item));
     }
 
     private static void AddPagingParameters(JObject document)
@@ -201,10 +207,8 @@ public static class SpecRules
         foreach (var path in paths.Properties().ToList())
         {
             if (path.Value is not JObject item) continue;
-            var declarations = new[] { item["parameters"] }.Concat(Methods.Select(m => item[m]?["parameters"])).OfType<JArray>()
-                .SelectMany(a => a.OfType<JObject>()).ToList();
             var queried = new HashSet<string>(
-                declarations.Select(p => Resolve(document, p)).Where(p => Text(p["in"]) == "query").Select(p => Text(p["name"]) ?? ""),
+                Declarations(item).Select(p => Resolve(document, p)).Where(p => Text(p["in"]) == "query").Select(p => Text(p["name"]) ?? ""),
                 StringComparer.Ordinal);
             var segments = path.Name.Split('/');
             var renames = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -218,13 +222,7 @@ public static class SpecRules
                 renames[name] = renamed;
                 segments[i] = "{" + renamed + "}";
             }
-            if (renames.Count == 0) continue;
-            foreach (var parameter in declarations)
-            {
-                if (Text(parameter["in"]) == "path" && Text(parameter["name"]) is { } old && renames.TryGetValue(old, out var renamed))
-                    parameter["name"] = renamed;
-            }
-            path.Replace(new JProperty(string.Join("/", segments), item));
+            if (renames.Count > 0) RenamePathParameters(path, segments, renames);
         }
     }
 
