@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Marketplace.Client.Diagnostics;
+using Newtonsoft.Json.Linq;
 using WireMock.Server;
 
 namespace Marketplace.Client.Testing;
@@ -25,9 +26,15 @@ namespace Marketplace.Client.Testing;
 /// <c>MPT-Item-Count</c>).
 /// </para>
 /// <para>
-/// The server does not evaluate RQL: every seeded item is served whatever the filter, order or select. Assert what your
-/// code asked for through <see cref="Requests"/> (<see cref="MarketplaceTestRequest.Filter"/>, <see cref="MarketplaceTestRequest.Order"/>,
-/// <see cref="MarketplaceTestRequest.Select"/>), and seed what the platform would have answered.
+/// List requests are answered with the items their RQL selects, evaluated on the seeded items by the platform's rules:
+/// the filter (<c>eq ne gt ge lt le like ilike in out and or not any all</c>, <c>null()</c>, <c>empty()</c>,
+/// <c>field=value</c>, <c>,</c>/<c>&amp;</c> as and, <c>;</c>/<c>|</c> as or), <c>order=-a,+b</c>, <c>select=+f,-f</c>
+/// (with <c>$meta.omitted</c>, and <see cref="OmitByDefault"/>), the total of <c>limit=0</c>, and streams, over the same
+/// selected, ordered items. A query the platform refuses (an unbalanced parenthesis, an unterminated quote, an unknown
+/// operator, <c>rql=</c> as a named parameter, a value that cannot be read as its field's type) is answered with 400 problem
+/// details that name the problem. Values are typed by the seeded JSON: numbers as numbers, ISO 8601 date-times as instants,
+/// other text ordinally (case-sensitive: the platform's database collation is not known here); a field no item has is null.
+/// Where that is not what your production data does, plug in your own rule with <see cref="FilterWith"/>.
 /// </para>
 /// <para>
 /// Every seeded collection takes the writes the platform answers for every collection: <c>POST</c> to its path adds the
@@ -55,6 +62,7 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     private readonly TestServerFront _front;
     private readonly ConcurrentDictionary<string, SeededCollection> _collections = new(StringComparer.Ordinal);
     private readonly TestServerFaults _faults = new();
+    private readonly TestServerSettings _settings = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
@@ -63,7 +71,7 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
         _server = WireMockServer.Start();
         try
         {
-            TestServerDispatch.Register(_server, _collections, _faults);
+            TestServerDispatch.Register(_server, _collections, _faults, _settings);
             _front = new TestServerFront(new Uri(_server.Url!), _faults);
         }
         catch
@@ -166,6 +174,56 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     }
 
     /// <summary>
+    /// Leaves <paramref name="fields"/> out of every served item unless a request selects them (<c>select=+audit</c>), and
+    /// lists them in <c>$meta.omitted</c>, as the platform leaves out <c>audit</c> by default. Replaces any earlier call;
+    /// no field is left out until this is called. Fields left out with <c>select=-field</c> are listed there too.
+    /// </summary>
+    /// <param name="fields">Field paths, e.g. <c>"audit"</c> or <c>"extension.icon"</c>.</param>
+    /// <returns>This server.</returns>
+    /// <exception cref="ArgumentException">A field is not a field path.</exception>
+    public MarketplaceTestServer OmitByDefault(params string[] fields)
+    {
+        if (fields is null) throw new ArgumentNullException(nameof(fields));
+        ThrowIfDisposed();
+        foreach (var field in fields)
+        {
+            try
+            {
+                TestServerRql.Path(field ?? "", "OmitByDefault");
+            }
+            catch (TestServerQueryException invalid)
+            {
+                throw new ArgumentException(invalid.Message, nameof(fields));
+            }
+        }
+        _settings.Omit(fields.ToArray());
+        return this;
+    }
+
+    /// <summary>
+    /// Decides the RQL filter for the items of one collection with your rule instead of, or before, the server's: for
+    /// behaviour it cannot know (your database's collation, a field the seeded items lack, a filter of your own). The
+    /// rule gets each seeded item (do not change it) and the request's decoded filter, e.g. <c>eq(name,"Prod")</c>, and
+    /// returns whether the item matches, or <see langword="null"/> to let the server's evaluation decide. Order, select,
+    /// paging and counts are applied as usual to the items it selects.
+    /// </summary>
+    /// <param name="collectionPath">The collection's path, as in <see cref="MarketplaceTestRequest.Path"/>, e.g. <c>/public/v1/integration/extensions/EXT-6822-9898-4256/instances</c>.</param>
+    /// <param name="predicate">The rule: (item, filter) → matches, or <see langword="null"/> for the server's own evaluation.</param>
+    /// <returns>This server.</returns>
+    /// <example><code>
+    /// // names compared case-insensitively, as a case-insensitive collation does
+    /// server.FilterWith(path, (item, filter) =&gt; filter.StartsWith("eq(name,") ? string.Equals((string?)item["name"], filter[9..^2], StringComparison.OrdinalIgnoreCase) : null);
+    /// </code></example>
+    public MarketplaceTestServer FilterWith(string collectionPath, Func<JObject, string, bool?> predicate)
+    {
+        if (collectionPath is null) throw new ArgumentNullException(nameof(collectionPath));
+        if (predicate is null) throw new ArgumentNullException(nameof(predicate));
+        ThrowIfDisposed();
+        _settings.SetFilter(Uri.UnescapeDataString(collectionPath.TrimEnd('/')), predicate);
+        return this;
+    }
+
+    /// <summary>
     /// Plays back recorded responses: WireMock.Net mapping files, as the sample's <c>record</c> command writes them (a
     /// folder, searched recursively, or one file). Seeded collections and faults are consulted first.
     /// </summary>
@@ -194,15 +252,16 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
         return this;
     }
 
-    /// <summary>Forgets the seeded collections, the pending faults, the loaded recordings and the requests received.</summary>
+    /// <summary>Forgets the seeded collections, the pending faults, the loaded recordings, the requests received, and what <see cref="OmitByDefault"/> and <see cref="FilterWith"/> set.</summary>
     public void Reset()
     {
         ThrowIfDisposed();
         _collections.Clear();
         _faults.Clear();
+        _settings.Clear();
         _server.ResetMappings();
         _server.ResetLogEntries();
-        TestServerDispatch.Register(_server, _collections, _faults);
+        TestServerDispatch.Register(_server, _collections, _faults, _settings);
     }
 
     /// <summary>Stops the server; a delayed request still waiting ends at once (its connection closes).</summary>

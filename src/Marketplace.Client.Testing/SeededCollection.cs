@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -17,6 +18,10 @@ internal sealed class SeededCollection
 {
     private readonly object _gate = new();
     private readonly List<Entry> _items = new();
+
+    // The field paths the records have (through objects, not collections): an unquoted RQL value that names one is that
+    // field, as the platform prefers a property of the resource over a constant.
+    private readonly ConcurrentDictionary<string, byte> _paths = new(StringComparer.Ordinal);
     private readonly string _path;
     private long _created;
 
@@ -25,7 +30,8 @@ internal sealed class SeededCollection
 
     public void Add(IEnumerable<string> json)
     {
-        var entries = json.Select(j => new Entry(j, IdOf(j))).ToList();
+        var entries = json.Select(Entry.Of).ToList();
+        foreach (var entry in entries) Learn(entry.Record, "");
         lock (_gate) _items.AddRange(entries);
     }
 
@@ -34,24 +40,134 @@ internal sealed class SeededCollection
         lock (_gate) return _items.ToList();
     }
 
-    /// <summary><c>{"$meta":{"pagination":{offset,limit,total}},"data":[…]}</c>: at most 100 items from <paramref name="offset"/>.</summary>
-    public string Page(int offset, int limit)
+    /// <summary>
+    /// <c>{"$meta":{"pagination":{offset,limit,total},"omitted":[…]},"data":[…]}</c>: at most 100 of the items the query
+    /// selects, in its order, from <paramref name="offset"/>; the total is of the selected items, <c>omitted</c> lists the
+    /// fields left out (when any are).
+    /// </summary>
+    /// <exception cref="TestServerQueryException">The query is not one the platform evaluates.</exception>
+    public string Page(int offset, int limit, TestServerQuery query, TestServerSettings settings)
     {
-        var items = Snapshot();
+        var items = Answer(query, settings);
+        var shape = Shape.Of(query, settings);
         var served = Math.Min(limit, MarketplaceClientOptions.MaxPageSize);
         var page = new StringBuilder("{\"$meta\":{\"pagination\":{\"offset\":").Append(offset)
-            .Append(",\"limit\":").Append(served).Append(",\"total\":").Append(items.Count).Append("}},\"data\":[");
-        page.Append(string.Join(",", items.Skip(offset).Take(served).Select(e => e.Json)));
+            .Append(",\"limit\":").Append(served).Append(",\"total\":").Append(items.Count).Append('}');
+        if (shape.Omitted.Count > 0) page.Append(",\"omitted\":").Append(new JArray(shape.Omitted).ToString(Formatting.None));
+        page.Append("},\"data\":[");
+        page.Append(string.Join(",", items.Skip(offset).Take(served).Select(shape.Render)));
         return page.Append("]}").ToString();
     }
 
-    /// <summary>The streamed records, one JSON object per line, and their count: from <paramref name="offset"/>, all of them when <paramref name="limit"/> is null.</summary>
-    public (string Body, int Count) Stream(int offset, int? limit)
+    /// <summary>
+    /// The streamed records, one JSON object per line, and their count: the items the query selects, in its order, from
+    /// <paramref name="offset"/>, all of them when <paramref name="limit"/> is null.
+    /// </summary>
+    /// <exception cref="TestServerQueryException">The query is not one the platform evaluates.</exception>
+    public (string Body, int Count) Stream(int offset, int? limit, TestServerQuery query, TestServerSettings settings)
     {
-        var records = Snapshot().Skip(offset).Take(limit ?? int.MaxValue).ToList();
+        var shape = Shape.Of(query, settings);
+        var records = Answer(query, settings).Skip(offset).Take(limit ?? int.MaxValue).ToList();
         var body = new StringBuilder();
-        foreach (var record in records) body.Append(record.Json).Append('\n');
+        foreach (var record in records) body.Append(shape.Render(record)).Append('\n');
         return (body.ToString(), records.Count);
+    }
+
+    // The items the query's filter selects, in the order of its sort keys (ties, and no keys, in the order seeded).
+    internal List<Entry> Answer(TestServerQuery query, TestServerSettings settings)
+    {
+        var items = Snapshot();
+        if (query.Filter is { } filter)
+        {
+            var custom = settings.FilterFor(_path);
+            TestServerFilter? built = custom is null ? Build(filter) : null;
+            items = items.Where(e => e.Record is { } record && (custom?.Invoke(record, filter) ?? (built ??= Build(filter)).Matches(record))).ToList();
+        }
+        if (query.Order.Count == 0) return items;
+
+        // Each key read once per item (and checked: an object or a collection has no order), then a stable sort.
+        var keys = items.Select(e => query.Order.Select(k => SortValue(e, k)).ToArray()).ToList();
+        var order = Enumerable.Range(0, items.Count).OrderBy(i => i, Comparer<int>.Create((a, b) =>
+        {
+            for (var k = 0; k < query.Order.Count; k++)
+            {
+                var (x, y) = (keys[a][k], keys[b][k]);
+                var compared = x is null ? (y is null ? 0 : -1) : y is null ? 1 : TestServerFilter.CompareValues(x, y);
+                if (compared != 0) return query.Order[k].Minus ? -compared : compared;
+            }
+            return 0;
+        }));
+        return order.Select(i => items[i]).ToList();
+    }
+
+    private TestServerFilter Build(string filter) => TestServerFilter.Build(TestServerRql.Parse(filter), path => _paths.ContainsKey(path));
+
+    private static JToken? SortValue(Entry entry, TestServerQuery.Key key)
+    {
+        if (entry.Record is not { } record) return null;
+        var value = TestServerFilter.Resolve(record, key.Path, key.Text);
+        if (value is JArray or JObject)
+            throw new TestServerQueryException($"order={(key.Minus ? "-" : "")}{key.Text}: '{key.Text}' is {TestServerFilter.Kind(value)}, which has no order; sort by one of its fields");
+        return value;
+    }
+
+    // What the records of one answer look like: the fields left out by default (unless selected with +) and those
+    // left out with -, removed from each record as it is written.
+    private sealed class Shape
+    {
+        private readonly List<string[]> _removed;
+
+        private Shape(List<string[]> removed, List<string> omitted)
+        {
+            _removed = removed;
+            Omitted = omitted;
+        }
+
+        public List<string> Omitted { get; }
+
+        public static Shape Of(TestServerQuery query, TestServerSettings settings)
+        {
+            var omitted = new List<string>();
+            var removed = new List<string[]>();
+            foreach (var field in settings.OmittedByDefault)
+            {
+                var added = query.Select.Any(k => !k.Minus && (k.Text == field || k.Text.StartsWith(field + ".", StringComparison.Ordinal) || field.StartsWith(k.Text + ".", StringComparison.Ordinal)));
+                if (added) continue;
+                omitted.Add(field);
+                removed.Add(field.Split('.'));
+            }
+            foreach (var key in query.Select.Where(k => k.Minus && !omitted.Contains(k.Text)))
+            {
+                omitted.Add(key.Text);
+                removed.Add(key.Path);
+            }
+            return new Shape(removed, omitted);
+        }
+
+        public string Render(Entry entry)
+        {
+            if (_removed.Count == 0 || entry.Record is not { } record) return entry.Json;
+            var copy = (JObject)record.DeepClone();
+            foreach (var path in _removed) Remove(copy, path, 0);
+            return copy.ToString(Formatting.None);
+        }
+
+        // Through objects, and through each element of a collection (-modules.settings leaves it out of every module).
+        private static void Remove(JToken token, string[] path, int at)
+        {
+            if (token is JArray elements)
+            {
+                foreach (var element in elements) Remove(element, path, at);
+                return;
+            }
+            if (token is not JObject record) return;
+            if (at == path.Length - 1)
+            {
+                record.Remove(path[at]);
+                return;
+            }
+            if (record.TryGetValue(path[at], out var next)) Remove(next, path, at + 1);
+        }
     }
 
     /// <summary>The item whose <c>id</c> is <paramref name="id"/>, or <see langword="null"/>.</summary>
@@ -71,7 +187,8 @@ internal sealed class SeededCollection
             var stored = new JObject { ["id"] = id };
             foreach (var property in body.Properties().Where(p => p.Name != "id")) stored[property.Name] = property.Value;
             var json = stored.ToString(Formatting.None);
-            _items.Add(new Entry(json, id));
+            Learn(stored, "");
+            _items.Add(Entry.Of(json));
             return json;
         }
     }
@@ -83,10 +200,11 @@ internal sealed class SeededCollection
         {
             var at = _items.FindIndex(e => e.Id == id);
             if (at < 0) return null;
-            var stored = JObject.Parse(_items[at].Json);
+            var stored = _items[at].Record?.DeepClone() as JObject ?? new JObject();
             foreach (var property in body.Properties().Where(p => p.Name != "id")) stored[property.Name] = property.Value;
             var json = stored.ToString(Formatting.None);
-            _items[at] = new Entry(json, id);
+            Learn(stored, "");
+            _items[at] = Entry.Of(json);
             return json;
         }
     }
@@ -131,17 +249,34 @@ internal sealed class SeededCollection
                && parts.Skip(1).All(g => g.Length is > 0 and <= 8 && g.All(char.IsDigit));
     }
 
-    private static string? IdOf(string json)
+    private void Learn(JObject? record, string prefix)
     {
-        try
+        if (record is null) return;
+        foreach (var property in record.Properties())
         {
-            return JObject.Parse(json)["id"] is JValue { Type: JTokenType.String } id ? (string?)id : null;
-        }
-        catch (JsonException)
-        {
-            return null;
+            var path = prefix + property.Name;
+            _paths.TryAdd(path, 0);
+            if (property.Value is JObject inner) Learn(inner, path + ".");
         }
     }
 
-    private sealed record Entry(string Json, string? Id);
+    /// <summary>One stored item: its JSON as written, its ID, and the JSON read once (dates kept as the text they are).</summary>
+    internal sealed record Entry(string Json, string? Id, JObject? Record)
+    {
+        private static readonly JsonSerializerSettings Reading = new() { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
+
+        public static Entry Of(string json)
+        {
+            JObject? record;
+            try
+            {
+                record = JsonConvert.DeserializeObject<JToken>(json, Reading) as JObject;
+            }
+            catch (JsonException)
+            {
+                record = null;
+            }
+            return new Entry(json, record?["id"] is JValue { Type: JTokenType.String } id ? (string?)id : null, record);
+        }
+    }
 }

@@ -27,19 +27,21 @@ internal sealed class TestServerDispatch : IRequestMatcher
 {
     private readonly ConcurrentDictionary<string, SeededCollection> _collections;
     private readonly TestServerFaults _faults;
+    private readonly TestServerSettings _settings;
 
     // What the matcher decided for a request, for its response callback (WireMock hands both the same request object).
     private readonly ConditionalWeakTable<IRequestMessage, Claim> _claims = new();
 
-    private TestServerDispatch(ConcurrentDictionary<string, SeededCollection> collections, TestServerFaults faults)
+    private TestServerDispatch(ConcurrentDictionary<string, SeededCollection> collections, TestServerFaults faults, TestServerSettings settings)
     {
         _collections = collections;
         _faults = faults;
+        _settings = settings;
     }
 
-    public static void Register(WireMockServer server, ConcurrentDictionary<string, SeededCollection> collections, TestServerFaults faults)
+    public static void Register(WireMockServer server, ConcurrentDictionary<string, SeededCollection> collections, TestServerFaults faults, TestServerSettings settings)
     {
-        var dispatch = new TestServerDispatch(collections, faults);
+        var dispatch = new TestServerDispatch(collections, faults, settings);
         // WireMock takes a custom matcher only inside a request builder.
         var request = WireMock.RequestBuilders.Request.Create();
         request.Add(dispatch);
@@ -183,25 +185,38 @@ internal sealed class TestServerDispatch : IRequestMatcher
     }
 
     // What the request would have been answered with, for a fault to spoil: its collection's page, or a 502.
-    private static ResponseMessage AsServed(Claim claim, IRequestMessage request, string how) =>
+    private ResponseMessage AsServed(Claim claim, IRequestMessage request, string how) =>
         claim.Collection is not { } collection ? Problem(502, "Bad Gateway", $"A response {how} on purpose.")
         : claim.Operation == SeededOperation.List ? Serve(collection, request)
         : Write(claim, collection, request); // a write is carried out, then its answer spoiled: as when a connection drops after the server acted
 
-    private static ResponseMessage Serve(SeededCollection collection, IRequestMessage request)
+    // A page or a stream of the items the request's RQL selects (filter, order, select), or 400 problem details naming
+    // what the platform would refuse in the query.
+    private ResponseMessage Serve(SeededCollection collection, IRequestMessage request)
     {
         if (Unauthorized(request) is { } refused) return refused;
 
         var parameters = MarketplaceTestRequest.ReadQuery(request.RawQuery).Parameters;
         if (!TryNumber(parameters, "offset", out var offset, out var offsetError)) return Problem(400, "Bad Request", offsetError);
         if (!TryNumber(parameters, "limit", out var limit, out var limitError, allowMinusOne: true)) return Problem(400, "Bad Request", limitError);
+        try
+        {
+            return Serve(collection, request, TestServerQuery.Read(request.RawQuery, parameters), offset, limit);
+        }
+        catch (TestServerQueryException invalid)
+        {
+            return Problem(400, "Bad Request", "The query is not valid RQL: " + invalid.Message + ".");
+        }
+    }
 
+    private ResponseMessage Serve(SeededCollection collection, IRequestMessage request, TestServerQuery query, int? offset, int? limit)
+    {
         if (string.Equals(Header(request, "MPT-Streaming"), "true", StringComparison.OrdinalIgnoreCase))
         {
             var accept = Header(request, "Accept") ?? "";
             if (accept.IndexOf(MarketplaceClient.JsonLinesMediaType, StringComparison.OrdinalIgnoreCase) < 0)
                 return Problem(406, "Not Acceptable", $"This server streams {MarketplaceClient.JsonLinesMediaType} only; the request accepts '{accept}'.");
-            var (body, count) = collection.Stream(offset ?? 0, limit is null or -1 ? null : limit);
+            var (body, count) = collection.Stream(offset ?? 0, limit is null or -1 ? null : limit, query, _settings);
             var stream = new ResponseMessage { StatusCode = 200, BodyData = Text(body) };
             stream.AddHeader("Content-Type", MarketplaceClient.JsonLinesMediaType);
             stream.AddHeader("MPT-Streaming", "true");
@@ -210,7 +225,7 @@ internal sealed class TestServerDispatch : IRequestMatcher
         }
 
         if (limit == -1) return Problem(400, "Bad Request", "limit must be a number from 0; -1 (everything) is for streaming only.");
-        var page = new ResponseMessage { StatusCode = 200, BodyData = Text(collection.Page(offset ?? 0, limit ?? MarketplaceTestServer.DefaultPageSize)) };
+        var page = new ResponseMessage { StatusCode = 200, BodyData = Text(collection.Page(offset ?? 0, limit ?? MarketplaceTestServer.DefaultPageSize, query, _settings)) };
         page.AddHeader("Content-Type", "application/json; charset=utf-8");
         return page;
     }

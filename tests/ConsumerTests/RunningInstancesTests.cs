@@ -65,6 +65,18 @@ public class RunningInstancesTests
     }
 
     [Fact]
+    public async Task Counts_only_the_running_ones_of_a_test_server_that_answers_the_filter_as_the_platform_does()
+    {
+        await using var server = MarketplaceTestServer.Start();
+        var mixed = Running(300).Select((instance, i) => i % 4 == 0 ? instance : new Instance { Id = instance.Id, Status = new InstanceStatus(i % 4 == 1 ? "Disconnected" : "running") });
+        server.AddExtensionInstances(ExtensionId, mixed);
+        using var client = server.CreateClient();
+
+        // 75 of 300 are Running; "running" is another status (RQL compares text as it is written).
+        Assert.Equal(75, await new RunningInstances(client).CountAsync(ExtensionId));
+    }
+
+    [Fact]
     public async Task Works_with_the_client_from_dependency_injection_and_a_missing_extension()
     {
         await using var server = MarketplaceTestServer.Start();

@@ -71,13 +71,20 @@ foreach (var raw in sent.Where(q => !q.Contains("eq(status,%22Running%22)&order=
 // The Testing package gets the new collection by generation too: AddInstances seeds it, and the server pages and streams it.
 await using (var testServer = Marketplace.Client.Testing.MarketplaceTestServer.Start())
 {
-    testServer.AddInstances(Enumerable.Range(0, Total).Select(i => new Instance { Id = $"INS-0000-0000-0000-{i:D4}" }));
+    // Every third one Running: the server evaluates the filter, so only those come back, in the order asked for.
+    testServer.AddInstances(Enumerable.Range(0, Total).Reverse().Select(i => new Instance
+    {
+        Id = $"INS-0000-0000-0000-{i:D4}",
+        Status = i % 3 == 0 ? InstanceStatus.Running : new InstanceStatus("Disconnected"),
+    }));
+    var running = Enumerable.Range(0, Total).Where(i => i % 3 == 0).Select(i => $"INS-0000-0000-0000-{i:D4}").ToList();
     using var seededClient = testServer.CreateClient();
-    var seeded = 0;
-    await foreach (var _ in seededClient.ListAllInstancesAsync(query)) seeded++;
-    var streamed = 0;
-    await foreach (var _ in seededClient.StreamAllInstancesAsync(query)) streamed++;
-    if (seeded != Total || streamed != Total) failures.Add($"MarketplaceTestServer.AddInstances: {seeded} paged and {streamed} streamed, expected {Total} each");
+    var seeded = new List<string?>();
+    await foreach (var instance in seededClient.ListAllInstancesAsync(query)) seeded.Add(instance.Id);
+    var streamed = new List<string?>();
+    await foreach (var instance in seededClient.StreamAllInstancesAsync(query)) streamed.Add(instance.Id);
+    if (!seeded.SequenceEqual(running) || !streamed.SequenceEqual(running))
+        failures.Add($"MarketplaceTestServer.AddInstances: {seeded.Count} paged and {streamed.Count} streamed, expected the {running.Count} Running ones in ID order each");
     if (testServer.Requests.Any(r => r.Path != Path || r.Filter != "eq(status,\"Running\")")) failures.Add("the test server saw a request for another path or without the filter");
 }
 
