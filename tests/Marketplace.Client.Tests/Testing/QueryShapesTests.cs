@@ -119,6 +119,20 @@ public sealed class QueryShapesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_client_reads_the_omitted_fields_and_the_filtered_total_from_each_page()
+    {
+        var running = RqlQuery.Where(Rql.Eq("status", "Running"));
+        var pages = new List<MarketplacePage<Instance>>();
+        await foreach (var page in _client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, running).AsPages()) pages.Add(page);
+        var selected = new List<MarketplacePage<Instance>>();
+        await foreach (var page in _client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, running.Select("+audit")).AsPages()) selected.Add(page);
+
+        Assert.Equal(new int?[] { 53 }, pages.Select(p => p.Total).Distinct().ToArray());
+        Assert.All(pages, p => Assert.Equal(new[] { "audit" }, p.Omitted));
+        Assert.All(selected, p => Assert.Empty(p.Omitted));
+    }
+
+    [Fact]
     public void A_value_with_both_quote_kinds_is_refused_by_the_client_before_anything_is_sent()
     {
         var error = Assert.Throws<ArgumentException>(() => Rql.Eq("name", "both \" and '"));
