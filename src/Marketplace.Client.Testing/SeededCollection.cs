@@ -18,6 +18,7 @@ internal sealed class SeededCollection
 {
     private readonly object _gate = new();
     private readonly List<Entry> _items = new();
+    private Items? _snapshot; // under _gate; null after a write
 
     // The field paths the records have (through objects, not collections): an unquoted RQL value that names one is that
     // field, as the platform prefers a property of the resource over a constant.
@@ -32,12 +33,18 @@ internal sealed class SeededCollection
     {
         var entries = json.Select(Entry.Of).ToList();
         foreach (var entry in entries) Learn(entry.Record, "");
-        lock (_gate) _items.AddRange(entries);
+        lock (_gate)
+        {
+            _items.AddRange(entries);
+            _snapshot = null;
+        }
     }
 
-    private List<Entry> Snapshot()
+    // The items as they are now, with the columns filters and sorts have read from them: the same snapshot (and its
+    // columns) serves every request until a write changes the collection.
+    private Items Snapshot()
     {
-        lock (_gate) return _items.ToList();
+        lock (_gate) return _snapshot ??= new Items(_items.ToList());
     }
 
     /// <summary>
@@ -76,39 +83,65 @@ internal sealed class SeededCollection
     // The items the query's filter selects, in the order of its sort keys (ties, and no keys, in the order seeded).
     internal List<Entry> Answer(TestServerQuery query, TestServerSettings settings)
     {
-        var items = Snapshot();
+        var snapshot = Snapshot();
+        var items = snapshot.Entries;
+        List<int> selected;
         if (query.Filter is { } filter)
         {
             var custom = settings.FilterFor(_path);
             TestServerFilter? built = custom is null ? Build(filter) : null;
-            items = items.Where(e => e.Record is { } record && (custom?.Invoke(record, filter) ?? (built ??= Build(filter)).Matches(record))).ToList();
+            selected = new List<int>();
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (items[i].Record is { } record && (custom?.Invoke(record, filter) ?? (built ??= Build(filter)).Matches(new TestServerFilter.Row(record, i, snapshot))))
+                    selected.Add(i);
+            }
         }
-        if (query.Order.Count == 0) return items;
+        else
+        {
+            selected = Enumerable.Range(0, items.Count).ToList();
+        }
+        if (query.Order.Count == 0) return selected.Select(i => items[i]).ToList();
 
         // Each key read once per item (and checked: an object or a collection has no order), then a stable sort.
-        var keys = items.Select(e => query.Order.Select(k => SortValue(e, k)).ToArray()).ToList();
-        var order = Enumerable.Range(0, items.Count).OrderBy(i => i, Comparer<int>.Create((a, b) =>
+        var columns = query.Order.Select(k => SortColumn(snapshot, k)).ToArray();
+        var keys = selected.Select(i => columns.Select(c => TestServerFilter.SortKey.Of(c[i])).ToArray()).ToList();
+        var order = Enumerable.Range(0, selected.Count).OrderBy(i => i, Comparer<int>.Create((a, b) =>
         {
-            for (var k = 0; k < query.Order.Count; k++)
+            for (var k = 0; k < columns.Length; k++)
             {
-                var (x, y) = (keys[a][k], keys[b][k]);
-                var compared = x is null ? (y is null ? 0 : -1) : y is null ? 1 : TestServerFilter.CompareValues(x, y);
+                var compared = keys[a][k].CompareTo(keys[b][k]);
                 if (compared != 0) return query.Order[k].Minus ? -compared : compared;
             }
             return 0;
         }));
-        return order.Select(i => items[i]).ToList();
+        return order.Select(i => items[selected[i]]).ToList();
     }
 
     private TestServerFilter Build(string filter) => TestServerFilter.Build(TestServerRql.Parse(filter), path => _paths.ContainsKey(path));
 
-    private static JToken? SortValue(Entry entry, TestServerQuery.Key key)
+    private static TestServerFilter.Cell[] SortColumn(Items snapshot, TestServerQuery.Key key)
     {
-        if (entry.Record is not { } record) return null;
-        var value = TestServerFilter.Resolve(record, key.Path, key.Text);
-        if (value is JArray or JObject)
-            throw new TestServerQueryException($"order={(key.Minus ? "-" : "")}{key.Text}: '{key.Text}' is {TestServerFilter.Kind(value)}, which has no order; sort by one of its fields");
-        return value;
+        var column = snapshot.Column(key.Text, key.Path);
+        foreach (var cell in column)
+        {
+            if (cell.Type is JTokenType.Array or JTokenType.Object && !cell.IsMissing)
+                throw new TestServerQueryException($"order={(key.Minus ? "-" : "")}{key.Text}: '{key.Text}' is {TestServerFilter.Kind(cell.Type)}, which has no order; sort by one of its fields");
+        }
+        return column;
+    }
+
+    // A snapshot of the items and the values of each field path read from them, once.
+    private sealed class Items : TestServerFilter.IColumns
+    {
+        private readonly ConcurrentDictionary<string, TestServerFilter.Cell[]> _columns = new(StringComparer.Ordinal);
+
+        public Items(List<Entry> entries) => Entries = entries;
+
+        public List<Entry> Entries { get; }
+
+        public TestServerFilter.Cell[] Column(string text, string[] path) =>
+            _columns.TryGetValue(text, out var column) ? column : _columns.GetOrAdd(text, Entries.Select(e => e.Record is { } record ? TestServerFilter.Cell.At(record, path, text) : default).ToArray());
     }
 
     // What the records of one answer look like: the fields left out by default (unless selected with +) and those
@@ -189,6 +222,7 @@ internal sealed class SeededCollection
             var json = stored.ToString(Formatting.None);
             Learn(stored, "");
             _items.Add(Entry.Of(json));
+            _snapshot = null;
             return json;
         }
     }
@@ -205,6 +239,7 @@ internal sealed class SeededCollection
             var json = stored.ToString(Formatting.None);
             Learn(stored, "");
             _items[at] = Entry.Of(json);
+            _snapshot = null;
             return json;
         }
     }
@@ -212,7 +247,11 @@ internal sealed class SeededCollection
     /// <summary>Removes the item <paramref name="id"/>; <see langword="false"/> for an unknown ID.</summary>
     public bool Delete(string id)
     {
-        lock (_gate) return _items.RemoveAll(e => e.Id == id) > 0;
+        lock (_gate)
+        {
+            _snapshot = null;
+            return _items.RemoveAll(e => e.Id == id) > 0;
+        }
     }
 
     // The shape of the IDs already there (INS-6587-4477-5207-8032: a prefix and groups of digits), else three letters of the

@@ -31,13 +31,98 @@ internal abstract class TestServerFilter
 
     /// <summary>Whether the record (or, inside <c>any</c>/<c>all</c>, the element) matches.</summary>
     /// <exception cref="TestServerQueryException">A value of the query cannot be read as the type of the field it is compared with.</exception>
-    public abstract bool Matches(JToken scope);
+    public abstract bool Matches(in Row row);
 
     /// <summary>The filter of <paramref name="node"/>; <paramref name="isField"/> tells whether an unquoted value names a field of the collection.</summary>
     /// <exception cref="TestServerQueryException">The expression is not one the platform evaluates.</exception>
     public static TestServerFilter Build(Node node, Func<string, bool> isField) => new Builder(isField).Expression(node);
 
     // ---- the JSON values, typed as the platform types its properties ----
+
+    /// <summary>The values of one field path for every record of a collection's snapshot, read once per snapshot.</summary>
+    internal interface IColumns
+    {
+        /// <exception cref="TestServerQueryException">The path goes through an array in some record.</exception>
+        Cell[] Column(string text, string[] path);
+    }
+
+    /// <summary>
+    /// What a filter reads a field of: a record of a collection (its values come from the snapshot's columns, read once
+    /// for all requests until the next write, so a filter over thousands of records walks arrays, not JSON trees) or, inside
+    /// <c>any</c>/<c>all</c>, an element.
+    /// </summary>
+    internal readonly struct Row
+    {
+        public Row(JToken scope, int index = -1, IColumns? columns = null)
+        {
+            Scope = scope;
+            Index = index;
+            Columns = columns;
+        }
+
+        public JToken Scope { get; }
+
+        public int Index { get; }
+
+        public IColumns? Columns { get; }
+    }
+
+    /// <summary>One field's value as the operators read it: missing (or null), or its JSON kind and raw value.</summary>
+    internal readonly struct Cell
+    {
+        public Cell(JToken token)
+        {
+            Token = token;
+            Type = token.Type;
+            Raw = token is JValue value ? value.Value : null;
+            Instant = Raw is string text && IsInstant(text) && TryInstant(text, out var at) ? at : null;
+        }
+
+        /// <summary>The instant of text in ISO 8601 date-time form (read once, where the cell is made), else <see langword="null"/>.</summary>
+        public DateTimeOffset? Instant { get; }
+
+        /// <summary>The JSON value, or <see langword="null"/> when the field is missing or null.</summary>
+        public JToken? Token { get; }
+
+        public JTokenType Type { get; }
+
+        /// <summary>The string, number or boolean of a JSON value (<see langword="null"/> for an object or array).</summary>
+        public object? Raw { get; }
+
+        public bool IsMissing => Token is null;
+
+        public string Text => Raw as string ?? Convert.ToString(Raw, CultureInfo.InvariantCulture) ?? "";
+
+        public static Cell At(JToken scope, string[] path, string text) => Resolve(scope, path, text) is { } token ? new Cell(token) : default;
+    }
+
+    /// <summary>A field path of one operator, and the column it read for the snapshot it last saw.</summary>
+    private sealed class FieldPath
+    {
+        private IColumns? _columnsOf;
+        private Cell[]? _column;
+
+        public FieldPath(string[] path, string text)
+        {
+            Path = path;
+            Text = text;
+        }
+
+        public string[] Path { get; }
+
+        public string Text { get; }
+
+        public Cell Of(in Row row)
+        {
+            if (row.Columns is null || row.Index < 0) return Cell.At(row.Scope, Path, Text);
+            if (!ReferenceEquals(_columnsOf, row.Columns))
+            {
+                _column = row.Columns.Column(Text, Path);
+                _columnsOf = row.Columns;
+            }
+            return _column![row.Index];
+        }
+    }
 
     /// <summary>The value at <paramref name="path"/> (empty: the scope itself), or <see langword="null"/> when it is missing or null.</summary>
     /// <exception cref="TestServerQueryException">The path goes through an array.</exception>
@@ -68,9 +153,11 @@ internal abstract class TestServerFilter
         return current.Type is JTokenType.Null or JTokenType.Undefined ? null : current;
     }
 
-    internal static bool IsInstant(string text) => text.Length >= 16 && Instant.IsMatch(text);
+    // The cheap shape check first: most text is not a date, and this runs for every record a filter or sort reads.
+    internal static bool IsInstant(string text) =>
+        text.Length >= 16 && text[4] == '-' && text[10] == 'T' && char.IsAsciiDigit(text[0]) && Instant.IsMatch(text);
 
-    internal static string Kind(JToken value) => value.Type switch
+    internal static string Kind(JTokenType type) => type switch
     {
         JTokenType.Array => "a collection",
         JTokenType.Object => "an object",
@@ -83,24 +170,65 @@ internal abstract class TestServerFilter
     /// The order of two present values of one field: numbers as numbers, instants as instants, other text ordinally,
     /// booleans false first; values of different kinds by kind (booleans, numbers, text).
     /// </summary>
-    internal static int CompareValues(JToken left, JToken right)
+    internal static int CompareValues(in Cell left, in Cell right) => SortKey.Of(left).CompareTo(SortKey.Of(right));
+
+    /// <summary>
+    /// A value read once for comparisons: its kind (missing first, then booleans, numbers, text), and its number, instant
+    /// or text. Numbers compare exactly (decimal) where they fit, instants by their UTC ticks, other text ordinally.
+    /// </summary>
+    internal readonly struct SortKey : IComparable<SortKey>
     {
-        var (leftRank, rightRank) = (Rank(left), Rank(right));
-        if (leftRank != rightRank) return leftRank.CompareTo(rightRank);
-        switch (leftRank)
+        private readonly int _rank; // -1 missing, then as Rank
+        private readonly decimal _number;
+        private readonly double _wide;
+        private readonly bool _exact;
+        private readonly long _ticks;
+        private readonly string? _text;
+
+        private SortKey(int rank, decimal number, double wide, bool exact, long ticks, string? text)
         {
-            case 0:
-                return ((bool)left!).CompareTo((bool)right!);
-            case 1:
-                return CompareNumbers((JValue)left, (JValue)right);
-            default:
-                var (a, b) = ((string)left!, (string)right!);
-                if (IsInstant(a) && IsInstant(b) && TryInstant(a, out var x) && TryInstant(b, out var y)) return x.CompareTo(y);
-                return string.CompareOrdinal(a, b);
+            _rank = rank;
+            _number = number;
+            _wide = wide;
+            _exact = exact;
+            _ticks = ticks;
+            _text = text;
         }
+
+        public static SortKey Of(in Cell value)
+        {
+            if (value.IsMissing) return new SortKey(-1, 0, 0, false, 0, null);
+            switch (Rank(value.Type))
+            {
+                case 0:
+                    return new SortKey(0, value.Raw is true ? 1 : 0, 0, true, 0, null);
+                case 1:
+                    return TryDecimal(value.Raw, out var exact)
+                        ? new SortKey(1, exact, 0, true, 0, null)
+                        : new SortKey(1, 0, WideOf(value.Raw), false, 0, null);
+                case 2:
+                    return value.Instant is { } at ? new SortKey(2, 0, 0, true, at.UtcTicks, value.Text) : new SortKey(2, 0, 0, false, 0, value.Text);
+                default:
+                    return new SortKey(3, 0, 0, false, 0, null);
+            }
+        }
+
+        public int CompareTo(SortKey other)
+        {
+            if (_rank != other._rank) return _rank.CompareTo(other._rank);
+            return _rank switch
+            {
+                -1 or 3 => 0,
+                0 => _number.CompareTo(other._number),
+                1 => _exact && other._exact ? _number.CompareTo(other._number) : Wide().CompareTo(other.Wide()),
+                _ => _exact && other._exact ? _ticks.CompareTo(other._ticks) : string.CompareOrdinal(_text, other._text),
+            };
+        }
+
+        private double Wide() => _exact ? (double)_number : _wide;
     }
 
-    private static int Rank(JToken value) => value.Type switch
+    private static int Rank(JTokenType type) => type switch
     {
         JTokenType.Boolean => 0,
         JTokenType.Integer or JTokenType.Float => 1,
@@ -108,22 +236,29 @@ internal abstract class TestServerFilter
         _ => 3,
     };
 
-    private static int CompareNumbers(JValue left, JValue right) =>
-        TryDecimal(left, out var a) && TryDecimal(right, out var b) ? a.CompareTo(b) : Convert.ToDouble(left.Value, CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(right.Value, CultureInfo.InvariantCulture));
-
-    private static bool TryDecimal(JValue value, out decimal number)
+    private static bool TryDecimal(object? raw, out decimal number)
     {
-        try
+        switch (raw)
         {
-            number = Convert.ToDecimal(value.Value, CultureInfo.InvariantCulture);
-            return true;
-        }
-        catch (OverflowException)
-        {
-            number = 0;
-            return false;
+            case long whole:
+                number = whole;
+                return true;
+            case double wide when !double.IsNaN(wide) && !double.IsInfinity(wide) && Math.Abs(wide) < 7.9e28:
+                number = (decimal)wide;
+                return true;
+            case decimal exact:
+                number = exact;
+                return true;
+            case int small:
+                number = small;
+                return true;
+            default:
+                number = 0;
+                return false;
         }
     }
+
+    private static double WideOf(object? raw) => raw is System.Numerics.BigInteger big ? (double)big : Convert.ToDouble(raw, CultureInfo.InvariantCulture);
 
     internal static bool TryInstant(string text, out DateTimeOffset instant) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
@@ -160,7 +295,7 @@ internal abstract class TestServerFilter
         public string Field { get; }
 
         // The order of the record's value against this constant, read as the value's type.
-        public int CompareTo(JToken value)
+        public int CompareTo(in Cell value)
         {
             switch (value.Type)
             {
@@ -171,23 +306,21 @@ internal abstract class TestServerFilter
                         _double = double.TryParse(Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var wide) && !double.IsNaN(wide) ? wide : throw Unreadable("a number");
                         _numberRead = true;
                     }
-                    var number = (JValue)value;
-                    return _number is { } constant && TryDecimal(number, out var exact)
+                    return _number is { } constant && TryDecimal(value.Raw, out var exact)
                         ? exact.CompareTo(constant)
-                        : Convert.ToDouble(number.Value, CultureInfo.InvariantCulture).CompareTo(_double!.Value);
+                        : WideOf(value.Raw).CompareTo(_double!.Value);
                 case JTokenType.Boolean:
                     _flag ??= bool.TryParse(Text, out var flag) ? flag : throw Unreadable("a boolean (true or false)");
-                    return ((bool)value!).CompareTo(_flag.Value);
+                    return (value.Raw is true).CompareTo(_flag.Value);
                 case JTokenType.String:
-                    var text = (string)value!;
-                    if (IsInstant(text) && TryInstant(text, out var at))
+                    if (value.Instant is { } at)
                     {
                         _instant ??= TryInstant(Text, out var instant) ? instant : throw Unreadable("a date (e.g. 2025-03-14T09:26:53.123Z)");
                         return at.CompareTo(_instant.Value);
                     }
-                    return string.CompareOrdinal(text, Text);
+                    return string.CompareOrdinal(value.Text, Text);
                 default:
-                    throw new TestServerQueryException($"'{Field}' is {Kind(value)}: it cannot be compared with a value" +
+                    throw new TestServerQueryException($"'{Field}' is {Kind(value.Type)}: it cannot be compared with a value" +
                         (value.Type == JTokenType.Array ? $"; filter its elements with any({Field},…) or all({Field},…)" : ""));
             }
         }
@@ -198,47 +331,45 @@ internal abstract class TestServerFilter
     private sealed class Compare : TestServerFilter
     {
         private readonly Comparison _comparison;
-        private readonly string[] _path;
-        private readonly string _field;
+        private readonly FieldPath _field;
         private readonly Constant? _constant;
-        private readonly string[]? _otherPath;
+        private readonly FieldPath? _other;
         private readonly string _marker; // "", "null" or "empty"
 
-        public Compare(Comparison comparison, string[] path, string field, Constant? constant, string[]? otherPath, string marker)
+        public Compare(Comparison comparison, FieldPath field, Constant? constant, FieldPath? other, string marker)
         {
             _comparison = comparison;
-            _path = path;
             _field = field;
             _constant = constant;
-            _otherPath = otherPath;
+            _other = other;
             _marker = marker;
         }
 
-        public override bool Matches(JToken scope)
+        public override bool Matches(in Row row)
         {
-            var value = Resolve(scope, _path, _field);
-            if (_marker == "null") return value is null ? _comparison == Comparison.Eq : _comparison == Comparison.Ne;
-            if (_otherPath is not null)
+            var value = _field.Of(row);
+            if (_marker == "null") return value.IsMissing ? _comparison == Comparison.Eq : _comparison == Comparison.Ne;
+            if (_other is not null)
             {
-                var other = Resolve(scope, _otherPath, string.Join(".", _otherPath));
-                if (value is null || other is null) return _comparison == Comparison.Eq ? value is null && other is null : _comparison == Comparison.Ne && (value is null) != (other is null);
-                if (value.Type is JTokenType.Array or JTokenType.Object || other.Type is JTokenType.Array or JTokenType.Object || Rank(value) != Rank(other)) return false;
+                var other = _other.Of(row);
+                if (value.IsMissing || other.IsMissing) return _comparison == Comparison.Eq ? value.IsMissing && other.IsMissing : _comparison == Comparison.Ne && value.IsMissing != other.IsMissing;
+                if (value.Type is JTokenType.Array or JTokenType.Object || other.Type is JTokenType.Array or JTokenType.Object || Rank(value.Type) != Rank(other.Type)) return false;
                 return Holds(CompareValues(value, other));
             }
-            if (value is null) return false;
+            if (value.IsMissing) return false;
             if (_marker == "empty")
             {
                 var empty = value.Type switch
                 {
-                    JTokenType.String => ((string)value!).Length == 0,
-                    JTokenType.Array or JTokenType.Object => !value.HasValues,
-                    _ => throw new TestServerQueryException($"'{_field}' is {Kind(value)}: empty() matches text, a collection or an object"),
+                    JTokenType.String => value.Text.Length == 0,
+                    JTokenType.Array or JTokenType.Object => !value.Token!.HasValues,
+                    _ => throw new TestServerQueryException($"'{_field.Text}' is {Kind(value.Type)}: empty() matches text, a collection or an object"),
                 };
                 return _comparison switch
                 {
                     Comparison.Eq => empty,
                     Comparison.Ne => !empty,
-                    _ => value.Type == JTokenType.String && Holds(string.CompareOrdinal((string)value!, "")),
+                    _ => value.Type == JTokenType.String && Holds(string.CompareOrdinal(value.Text, "")),
                 };
             }
             return Holds(_constant!.CompareTo(value));
@@ -257,15 +388,13 @@ internal abstract class TestServerFilter
 
     private sealed class Like : TestServerFilter
     {
-        private readonly string[] _path;
-        private readonly string _field;
+        private readonly FieldPath _field;
         private readonly string _literal;
         private readonly TextMatch _match;
         private readonly StringComparison _comparison;
 
-        public Like(string[] path, string field, string pattern, bool ignoreCase)
+        public Like(FieldPath field, string pattern, bool ignoreCase)
         {
-            _path = path;
             _field = field;
             _comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
             // The platform looks at the two ends only: a leading * and a trailing * (not \*) are wildcards, a leading or
@@ -280,12 +409,12 @@ internal abstract class TestServerFilter
             _literal = endsEscaped ? string.Concat(pattern.AsSpan(start, end - start), "*") : pattern.Substring(start, end - start);
         }
 
-        public override bool Matches(JToken scope)
+        public override bool Matches(in Row row)
         {
-            var value = Resolve(scope, _path, _field);
-            if (value is null) return false;
-            if (value.Type != JTokenType.String) throw new TestServerQueryException($"'{_field}' is {Kind(value)}: like and ilike match text");
-            var text = (string)value!;
+            var value = _field.Of(row);
+            if (value.IsMissing) return false;
+            if (value.Type != JTokenType.String) throw new TestServerQueryException($"'{_field.Text}' is {Kind(value.Type)}: like and ilike match text");
+            var text = value.Text;
             return _match switch
             {
                 TextMatch.Contains => text.Contains(_literal, _comparison),
@@ -306,23 +435,21 @@ internal abstract class TestServerFilter
 
     private sealed class InList : TestServerFilter
     {
-        private readonly string[] _path;
-        private readonly string _field;
+        private readonly FieldPath _field;
         private readonly Constant[] _values;
         private readonly bool _out;
 
-        public InList(string[] path, string field, Constant[] values, bool isOut)
+        public InList(FieldPath field, Constant[] values, bool isOut)
         {
-            _path = path;
             _field = field;
             _values = values;
             _out = isOut;
         }
 
-        public override bool Matches(JToken scope)
+        public override bool Matches(in Row row)
         {
-            var value = Resolve(scope, _path, _field);
-            if (value is null) return _out;
+            var value = _field.Of(row);
+            if (value.IsMissing) return _out;
             var found = false;
             foreach (var constant in _values) found |= constant.CompareTo(value) == 0;
             return found != _out;
@@ -340,11 +467,11 @@ internal abstract class TestServerFilter
             _all = all;
         }
 
-        public override bool Matches(JToken scope)
+        public override bool Matches(in Row row)
         {
             foreach (var item in _items)
             {
-                if (item.Matches(scope) != _all) return !_all;
+                if (item.Matches(row) != _all) return !_all;
             }
             return _all;
         }
@@ -356,33 +483,31 @@ internal abstract class TestServerFilter
 
         public Not(TestServerFilter inner) => _inner = inner;
 
-        public override bool Matches(JToken scope) => !_inner.Matches(scope);
+        public override bool Matches(in Row row) => !_inner.Matches(row);
     }
 
     private sealed class Quantifier : TestServerFilter
     {
-        private readonly string[] _path;
-        private readonly string _field;
+        private readonly FieldPath _field;
         private readonly TestServerFilter? _condition;
         private readonly bool _every;
 
-        public Quantifier(string[] path, string field, TestServerFilter? condition, bool every)
+        public Quantifier(FieldPath field, TestServerFilter? condition, bool every)
         {
-            _path = path;
             _field = field;
             _condition = condition;
             _every = every;
         }
 
-        public override bool Matches(JToken scope)
+        public override bool Matches(in Row row)
         {
-            var value = Resolve(scope, _path, _field);
-            if (value is null) return false;
-            if (value is not JArray elements) throw new TestServerQueryException($"'{_field}' is {Kind(value)}, not a collection: any() and all() take a collection");
+            var value = _field.Of(row);
+            if (value.IsMissing) return false;
+            if (value.Token is not JArray elements) throw new TestServerQueryException($"'{_field.Text}' is {Kind(value.Type)}, not a collection: any() and all() take a collection");
             if (_condition is null) return elements.Count > 0;
             foreach (var element in elements)
             {
-                if (_condition.Matches(element) != _every) return !_every;
+                if (_condition.Matches(new Row(element)) != _every) return !_every;
             }
             return _every;
         }
@@ -448,7 +573,7 @@ internal abstract class TestServerFilter
         private Compare Comparison(Call call)
         {
             if (call.Arguments.Count != 2) throw Wrong(call, "a field and a value");
-            var (path, field) = FieldOf(call);
+            var field = FieldOf(call);
             var comparison = call.Name switch
             {
                 "eq" => TestServerFilter.Comparison.Eq,
@@ -462,13 +587,13 @@ internal abstract class TestServerFilter
             {
                 case Call { Name: "null" or "empty" } marker:
                     if (marker.Arguments.Count > 0) throw Wrong(marker, "no arguments");
-                    return new Compare(comparison, path, field, null, null, marker.Name);
+                    return new Compare(comparison, field, null, null, marker.Name);
                 case Call { Name: "self" } self:
-                    return new Compare(comparison, path, field, null, SelfPath(self), "");
+                    return new Compare(comparison, field, null, new FieldPath(SelfPath(self), "self()"), "");
                 case Word { Quoted: false } word when IsPathShaped(word.Text) && _isField(word.Text):
-                    return new Compare(comparison, path, field, null, TestServerRql.Path(word.Text, call.Name), "");
+                    return new Compare(comparison, field, null, new FieldPath(TestServerRql.Path(word.Text, call.Name), word.Text), "");
                 case Word word:
-                    return new Compare(comparison, path, field, new Constant(word.Text, field), null, "");
+                    return new Compare(comparison, field, new Constant(word.Text, field.Text), null, "");
                 default:
                     throw new TestServerQueryException($"The second argument of {call.Name}() at position {call.Position} must be a value, null() or empty()");
             }
@@ -477,7 +602,7 @@ internal abstract class TestServerFilter
         private static Like TextMatch(Call call)
         {
             if (call.Arguments.Count != 2) throw Wrong(call, "a field and a pattern");
-            var (path, field) = FieldOf(call);
+            var field = FieldOf(call);
             var pattern = call.Arguments[1] switch
             {
                 Word word => word.Text,
@@ -485,13 +610,13 @@ internal abstract class TestServerFilter
                 Call { Name: "null" } => throw new TestServerQueryException($"{call.Name}() at position {call.Position}: null values are not supported"),
                 _ => throw new TestServerQueryException($"The pattern of {call.Name}() at position {call.Position} must be a value"),
             };
-            return new Like(path, field, pattern, ignoreCase: call.Name == "ilike");
+            return new Like(field, pattern, ignoreCase: call.Name == "ilike");
         }
 
         private static InList List(Call call)
         {
             if (call.Arguments.Count != 2) throw Wrong(call, "a field and a list of values, (a,b)");
-            var (path, field) = FieldOf(call);
+            var field = FieldOf(call);
             var items = call.Arguments[1] switch
             {
                 Call { Name: "" } list => list.Arguments,
@@ -501,26 +626,26 @@ internal abstract class TestServerFilter
             if (items.Count == 0) throw new TestServerQueryException($"The list of {call.Name}() at position {call.Position} is empty: it has to be a non-empty list");
             var values = items.Select(item => item switch
             {
-                Word word => new Constant(word.Text, field),
-                Call { Name: "empty", Arguments.Count: 0 } => new Constant("", field),
+                Word word => new Constant(word.Text, field.Text),
+                Call { Name: "empty", Arguments.Count: 0 } => new Constant("", field.Text),
                 _ => throw new TestServerQueryException($"The list of {call.Name}() at position {call.Position} holds something that is not a value (null values are not supported)"),
             }).ToArray();
-            return new InList(path, field, values, isOut: call.Name == "out");
+            return new InList(field, values, isOut: call.Name == "out");
         }
 
         private Quantifier Collection(Call call)
         {
             if (call.Arguments.Count is < 1 or > 2) throw Wrong(call, "a collection field and a condition");
-            var (path, field) = FieldOf(call);
+            var field = FieldOf(call);
             if (call.Arguments.Count == 1 && call.Name == "all") throw Wrong(call, "a collection field and a condition");
             var condition = call.Arguments.Count == 2 ? Expression(call.Arguments[1]) : null;
-            return new Quantifier(path, field, condition, every: call.Name == "all");
+            return new Quantifier(field, condition, every: call.Name == "all");
         }
 
-        private static (string[] Path, string Text) FieldOf(Call call) => call.Arguments[0] switch
+        private static FieldPath FieldOf(Call call) => call.Arguments[0] switch
         {
-            Word { Quoted: false } word => (TestServerRql.Path(word.Text, $"the first argument of {call.Name}() at position {call.Position}"), word.Text),
-            Call { Name: "self" } self => (SelfPath(self), "self()"),
+            Word { Quoted: false } word => new FieldPath(TestServerRql.Path(word.Text, $"the first argument of {call.Name}() at position {call.Position}"), word.Text),
+            Call { Name: "self" } self => new FieldPath(SelfPath(self), "self()"),
             _ => throw new TestServerQueryException($"The first argument of {call.Name}() at position {call.Position} must be a field path (unquoted)"),
         };
 
