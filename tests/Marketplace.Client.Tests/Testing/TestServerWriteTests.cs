@@ -9,6 +9,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Marketplace.Client.Diagnostics;
 using Marketplace.Client.Http;
+using Marketplace.Client.Query;
 using Marketplace.Client.Testing;
 using Newtonsoft.Json.Linq;
 using WireMock.RequestBuilders;
@@ -73,6 +74,36 @@ public sealed class TestServerWriteTests : IAsyncLifetime
         var post = _server.Requests.Single(r => r.Method == "POST");
         Assert.Equal(201, post.StatusCode);
         Assert.Equal("""{"name":"node-new","status":"Provisioning"}""", post.Body);
+    }
+
+    [Fact]
+    public async Task A_filtered_and_sorted_list_after_each_write_shows_the_write()
+    {
+        // The server reads a field of every record once per snapshot; each write must start a new one.
+        var running = RqlQuery.Where(Rql.Eq(InstanceFields.Status, "Running")).OrderByDescending(InstanceFields.Name);
+        async Task<string> RunningAsync()
+        {
+            var ids = new List<string?>();
+            await foreach (var instance in _client.ListAllExtensionInstancesAsync(TestApi.ExtensionId, running)) ids.Add(instance.Name);
+            return string.Join(",", ids);
+        }
+
+        Assert.Equal("node-0", await RunningAsync());
+        var created = await Send(HttpMethod.Post, Collection, new Instance { Name = "node-9", Status = InstanceStatus.Running });
+        Assert.Equal("node-9,node-0", await RunningAsync());
+        await Send(HttpMethod.Put, Collection + "/" + TestApi.Instances(3)[1].Id, new Instance { Status = InstanceStatus.Running });
+        Assert.Equal("node-9,node-1,node-0", await RunningAsync());
+        await Send(HttpMethod.Put, Collection + "/" + created.Id, new Instance { Name = "node-10" });
+        Assert.Equal("node-10,node-1,node-0", await RunningAsync()); // ordinal: "node-1" is a prefix of "node-10"
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, Collection + "/" + TestApi.Instances(3)[0].Id))
+        {
+            using var http = new HttpClient { BaseAddress = _server.BaseUri };
+            delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", MarketplaceTestServer.Token);
+            Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(delete)).StatusCode);
+        }
+        Assert.Equal("node-10,node-1", await RunningAsync());
+        _server.AddExtensionInstances(TestApi.ExtensionId, new[] { new Instance { Id = "INS-0000-0000-0000-0099", Name = "node-2a", Status = InstanceStatus.Running } });
+        Assert.Equal("node-2a,node-10,node-1", await RunningAsync());
     }
 
     [Fact]
