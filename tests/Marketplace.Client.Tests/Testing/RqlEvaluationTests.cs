@@ -124,6 +124,7 @@ public sealed class RqlEvaluationTests : IAsyncLifetime
     [InlineData("like(name,\"O'B*\")", "D")]
     [InlineData("like(name,\"* \\ *\")", "D")]
     [InlineData("like(name,\"A*a\")", "")]
+    [InlineData("like(name,\"*\\ co\")", "D")]
     // in and out: a missing field is in no list.
     [InlineData("in(status,(\"Running\",\"Stopped\"))", "A,B,E")]
     [InlineData("in(status,(Running))", "A,E")]
@@ -217,6 +218,7 @@ public sealed class RqlEvaluationTests : IAsyncLifetime
     [InlineData("eq(status,\"Running\"))", "unbalanced parentheses: the ')' at position 20 closes nothing")]
     [InlineData("eq(status,\"Running)", "unterminated quote: the \" at position 10 is never closed")]
     [InlineData("eq(status,\"Run\"ning\")", "unexpected text after the quoted value")]
+    [InlineData("eq(name,\"O'Brien \\\"co\")", "unexpected text after the quoted value at position 19 (a quoted value ends at the next \"; RQL has no escape character)")]
     [InlineData("eq(status,Run\"ning\")", "a quote at position 13 inside the unquoted value 'Run'")]
     [InlineData("foo(status,1)", "Unknown operator 'foo' at position 0")]
     [InlineData("rql=eq(status,\"Running\")", "not as a named parameter: rql= is not accepted")]
