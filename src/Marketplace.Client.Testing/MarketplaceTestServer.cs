@@ -187,14 +187,7 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
         ThrowIfDisposed();
         foreach (var field in fields)
         {
-            try
-            {
-                TestServerRql.Path(field ?? "", "OmitByDefault");
-            }
-            catch (TestServerQueryException invalid)
-            {
-                throw new ArgumentException(invalid.Message, nameof(fields));
-            }
+            if (field is null || !TestServerRql.IsPath(field)) throw new ArgumentException($"'{field}' is not a field path (OmitByDefault)", nameof(fields));
         }
         _settings.Omit(fields.ToArray());
         return this;

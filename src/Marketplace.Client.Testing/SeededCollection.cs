@@ -125,7 +125,7 @@ internal sealed class SeededCollection
         var column = snapshot.Column(key.Text, key.Path);
         foreach (var cell in column)
         {
-            if (cell.Type is JTokenType.Array or JTokenType.Object && !cell.IsMissing)
+            if (cell.Type is JTokenType.Array or JTokenType.Object)
                 throw new TestServerQueryException($"order={(key.Minus ? "-" : "")}{key.Text}: '{key.Text}' is {TestServerFilter.Kind(cell.Type)}, which has no order; sort by one of its fields");
         }
         return column;
@@ -141,7 +141,7 @@ internal sealed class SeededCollection
         public List<Entry> Entries { get; }
 
         public TestServerFilter.Cell[] Column(string text, string[] path) =>
-            _columns.TryGetValue(text, out var column) ? column : _columns.GetOrAdd(text, Entries.Select(e => e.Record is { } record ? TestServerFilter.Cell.At(record, path, text) : default).ToArray());
+            _columns.GetOrAdd(text, static (key, state) => state.Entries.Select(e => e.Record is { } record ? TestServerFilter.Cell.At(record, state.Path, key) : default).ToArray(), (Entries, Path: path));
     }
 
     // What the records of one answer look like: the fields left out by default (unless selected with +) and those

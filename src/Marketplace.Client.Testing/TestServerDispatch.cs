@@ -196,12 +196,13 @@ internal sealed class TestServerDispatch : IRequestMatcher
     {
         if (Unauthorized(request) is { } refused) return refused;
 
-        var parameters = MarketplaceTestRequest.ReadQuery(request.RawQuery).Parameters;
+        var read = MarketplaceTestRequest.ReadQuery(request.RawQuery);
+        var parameters = read.Parameters;
         if (!TryNumber(parameters, "offset", out var offset, out var offsetError)) return Problem(400, "Bad Request", offsetError);
         if (!TryNumber(parameters, "limit", out var limit, out var limitError, allowMinusOne: true)) return Problem(400, "Bad Request", limitError);
         try
         {
-            return Serve(collection, request, TestServerQuery.Read(request.RawQuery, parameters), offset, limit);
+            return Serve(collection, request, TestServerQuery.Read(request.RawQuery, read), offset, limit);
         }
         catch (TestServerQueryException invalid)
         {

@@ -656,8 +656,8 @@ internal abstract class TestServerFilter
             _ => throw Wrong(self, "no argument or one field path"),
         };
 
-        private static bool IsPathShaped(string text) =>
-            text.Length > 0 && (char.IsLetter(text[0]) || text[0] is '_' or '$') && text.Split('.').All(s => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || c is '_' or '$' or '-'));
+        // A path that starts as a name does (3, 2025-03-14T… and -1 are values, whatever the records hold).
+        private static bool IsPathShaped(string text) => TestServerRql.IsPath(text) && (char.IsLetter(text[0]) || text[0] is '_' or '$');
 
         private static TestServerQueryException Wrong(Call call, string takes) =>
             new($"{call.Name}() at position {call.Position} takes {takes}; it has {call.Arguments.Count} argument{(call.Arguments.Count == 1 ? "" : "s")}");

@@ -30,14 +30,16 @@ internal sealed class TestServerQuery
 
     /// <summary>Reads the query of a list request.</summary>
     /// <exception cref="TestServerQueryException">The query is not one the platform accepts.</exception>
-    public static TestServerQuery Read(string? rawQuery, Dictionary<string, string> parameters)
+    /// <param name="rawQuery">The query string as sent.</param>
+    /// <param name="read">It read as the platform reads it (<see cref="MarketplaceTestRequest.ReadQuery"/>).</param>
+    public static TestServerQuery Read(string? rawQuery, (string? Filter, Dictionary<string, string> Parameters) read)
     {
+        var (filter, parameters) = read;
         foreach (var part in (rawQuery ?? "").TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             if (MarketplaceTestRequest.Decode(part.Split('=')[0]).Trim() == "rql")
                 throw new TestServerQueryException("RQL goes into the query string as it is (?eq(status,\"Running\")), not as a named parameter: rql= is not accepted");
         }
-        var (filter, _) = MarketplaceTestRequest.ReadQuery(rawQuery);
         return new TestServerQuery(
             filter is null || filter.Trim().Length == 0 ? null : filter,
             parameters.TryGetValue("order", out var order) ? Keys(order, "order") : Array.Empty<Key>(),

@@ -161,11 +161,11 @@ internal static class TestServerRql
     }
 
     /// <summary>A field path as RQL writes it (<c>audit.created.at</c>), checked, split into its names.</summary>
-    internal static string[] Path(string text, string where)
-    {
-        var segments = text.Split('.');
-        if (text.Length == 0 || segments.Any(s => s.Length == 0 || s.Any(c => !(char.IsLetterOrDigit(c) || c is '_' or '$' or '-'))))
-            throw new TestServerQueryException($"'{text}' is not a field path ({where})");
-        return segments;
-    }
+    /// <exception cref="TestServerQueryException">It is not (see <see cref="IsPath"/>).</exception>
+    internal static string[] Path(string text, string where) =>
+        IsPath(text) ? text.Split('.') : throw new TestServerQueryException($"'{text}' is not a field path ({where})");
+
+    /// <summary>Whether <paramref name="text"/> is names of letters, digits, <c>_ $ -</c> joined by single dots.</summary>
+    internal static bool IsPath(string text) =>
+        text.Length > 0 && text.Split('.').All(s => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || c is '_' or '$' or '-'));
 }

@@ -114,8 +114,7 @@ public class RqlEvaluationPropertyTests
     {
         var collection = new SeededCollection(Path);
         collection.Add(records.Select(r => r.Json()));
-        var parameters = MarketplaceTestRequest.ReadQuery(rawQuery).Parameters;
-        return collection.Answer(TestServerQuery.Read(rawQuery, parameters), new TestServerSettings()).Select(e => e.Id!).ToList();
+        return collection.Answer(TestServerQuery.Read(rawQuery, MarketplaceTestRequest.ReadQuery(rawQuery)), new TestServerSettings()).Select(e => e.Id!).ToList();
     }
 
     [Fact]
