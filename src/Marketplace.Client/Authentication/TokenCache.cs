@@ -9,6 +9,8 @@ namespace Marketplace.Client.Authentication;
 /// <summary>
 /// The token an <see cref="IMarketplaceTokenProvider"/> gave, kept until it is about to expire or is rejected, with one
 /// call to the provider at a time however many requests need a token (single flight). One per provider instance.
+/// Expiry, refresh-ahead and the provider's time limit are read on the clock of the client that asks
+/// (<see cref="MarketplaceClientOptions.TimeProvider"/>), so a test that moves its clock moves them too.
 /// </summary>
 internal sealed class TokenCache
 {
@@ -41,13 +43,13 @@ internal sealed class TokenCache
     /// The token to send: the cached one; a new one when there is none, it has expired, or it expires within
     /// <see cref="RefreshAhead"/> (then, if the provider fails, the cached one while it is still valid).
     /// </summary>
-    public Task<string> GetAsync(CancellationToken cancellationToken)
+    public Task<string> GetAsync(TimeProvider time, CancellationToken cancellationToken)
     {
         Task<MarketplaceAccessToken> refreshing;
         string? fallback = null;
         lock (_gate)
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = time.GetUtcNow();
             if (_current is { } current && !Expired(current, now))
             {
                 if (!ExpiresSoon(current, now)) return Task.FromResult(current.Token);
@@ -56,7 +58,7 @@ internal sealed class TokenCache
                 if (_refreshing is not { IsCompleted: false } && now < _nextRefreshAhead) return Task.FromResult(current.Token);
                 fallback = current.Token;
             }
-            refreshing = _refreshing is { IsCompleted: false } ? _refreshing : Start(forced: false, after: null, rejected: null);
+            refreshing = _refreshing is { IsCompleted: false } ? _refreshing : Start(forced: false, after: null, rejected: null, time);
         }
         return fallback is null ? WaitAsync(refreshing, cancellationToken) : WaitOrFallBackAsync(refreshing, fallback, cancellationToken);
     }
@@ -66,16 +68,16 @@ internal sealed class TokenCache
     /// forced, unless another request has already replaced it. A refresh in flight that was not forced may bring the
     /// rejected token back (from the provider's own cache), so a forced one follows it.
     /// </summary>
-    public Task<string> ReplaceAsync(string rejected, CancellationToken cancellationToken)
+    public Task<string> ReplaceAsync(string rejected, TimeProvider time, CancellationToken cancellationToken)
     {
         Task<MarketplaceAccessToken> refreshing;
         lock (_gate)
         {
-            if (_current is { } current && !string.Equals(current.Token, rejected, StringComparison.Ordinal) && !Expired(current, DateTimeOffset.UtcNow))
+            if (_current is { } current && !string.Equals(current.Token, rejected, StringComparison.Ordinal) && !Expired(current, time.GetUtcNow()))
                 return Task.FromResult(current.Token);
             refreshing = _refreshing is { IsCompleted: false } && _refreshingIsForced
                 ? _refreshing
-                : Start(forced: true, after: _refreshing is { IsCompleted: false } unforced ? unforced : null, rejected);
+                : Start(forced: true, after: _refreshing is { IsCompleted: false } unforced ? unforced : null, rejected, time);
         }
         return WaitAsync(refreshing, cancellationToken);
     }
@@ -86,9 +88,9 @@ internal sealed class TokenCache
 
     // Under _gate. The provider runs on the thread pool (Task.Run): never on the caller's thread, so never under a
     // SynchronizationContext the caller may be blocking (a call blocked on with .GetAwaiter().GetResult()).
-    private Task<MarketplaceAccessToken> Start(bool forced, Task<MarketplaceAccessToken>? after, string? rejected)
+    private Task<MarketplaceAccessToken> Start(bool forced, Task<MarketplaceAccessToken>? after, string? rejected, TimeProvider time)
     {
-        var refresh = Task.Run(() => RefreshAsync(forced, after, rejected));
+        var refresh = Task.Run(() => RefreshAsync(forced, after, rejected, time));
         _refreshing = refresh;
         _refreshingIsForced = forced;
         // A refresh nobody waits for any more (its waiters fell back or gave up) must not be an unobserved exception.
@@ -96,7 +98,7 @@ internal sealed class TokenCache
         return refresh;
     }
 
-    private async Task<MarketplaceAccessToken> RefreshAsync(bool forced, Task<MarketplaceAccessToken>? after, string? rejected)
+    private async Task<MarketplaceAccessToken> RefreshAsync(bool forced, Task<MarketplaceAccessToken>? after, string? rejected, TimeProvider time)
     {
         if (after is not null)
         {
@@ -112,7 +114,7 @@ internal sealed class TokenCache
         }
 
         var limit = ProviderTimeout;
-        using var timeout = new CancellationTokenSource(limit);
+        using var timeout = MarketplaceHttp.CancelAfter(limit, time);
         try
         {
             var call = _provider.GetTokenAsync(new MarketplaceTokenRequest(forced), timeout.Token).AsTask();
@@ -136,19 +138,19 @@ internal sealed class TokenCache
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            NoteFailure();
+            NoteFailure(time);
             throw Overran(limit);
         }
         catch (Exception)
         {
-            NoteFailure();
+            NoteFailure(time);
             throw;
         }
     }
 
-    private void NoteFailure()
+    private void NoteFailure(TimeProvider time)
     {
-        lock (_gate) _nextRefreshAhead = DateTimeOffset.UtcNow + RefreshRetryDelay;
+        lock (_gate) _nextRefreshAhead = time.GetUtcNow() + RefreshRetryDelay;
     }
 
     private static InvalidOperationException Overran(TimeSpan limit) =>

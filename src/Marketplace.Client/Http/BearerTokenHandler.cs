@@ -30,21 +30,23 @@ internal sealed class BearerTokenHandler : DelegatingHandler
 
     private readonly Func<string?> _token;
     private readonly Func<IMarketplaceTokenProvider?> _provider;
+    private readonly TimeProvider _time;
     private TokenState? _current;
 
     // Both sources are asked before each request: a token or provider reloaded from configuration is used at once.
-    // A provider, when there is one, wins over the fixed token.
-    public BearerTokenHandler(Func<string?> token, Func<IMarketplaceTokenProvider?>? provider = null)
+    // A provider, when there is one, wins over the fixed token. A provided token's expiry is read on time.
+    public BearerTokenHandler(Func<string?> token, Func<IMarketplaceTokenProvider?>? provider = null, TimeProvider? time = null)
     {
         _token = token;
         _provider = provider ?? (static () => null);
+        _time = time ?? TimeProvider.System;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var provider = _provider();
         var cache = provider is null ? null : TokenCache.For(provider);
-        var state = State(cache is null ? _token() : await cache.GetAsync(cancellationToken).ConfigureAwait(false));
+        var state = State(cache is null ? _token() : await cache.GetAsync(_time, cancellationToken).ConfigureAwait(false));
         request.Headers.Authorization = state.Header;
         if (request.Headers.UserAgent.Count == 0) request.Headers.UserAgent.Add(UserAgent);
         var redact = state.Forms;
@@ -56,7 +58,7 @@ internal sealed class BearerTokenHandler : DelegatingHandler
             // the request is sent again with the new one. A fixed token would only be rejected again.
             if (cache is not null && response.StatusCode == HttpStatusCode.Unauthorized && CanSendAgain(request))
             {
-                var fresh = State(await cache.ReplaceAsync(state.Token, cancellationToken).ConfigureAwait(false));
+                var fresh = State(await cache.ReplaceAsync(state.Token, _time, cancellationToken).ConfigureAwait(false));
                 if (!ReferenceEquals(fresh, state) && !string.Equals(fresh.Token, state.Token, StringComparison.Ordinal))
                 {
                     response.Dispose();

@@ -38,11 +38,7 @@ internal sealed class BufferingHandler : DelegatingHandler
             else
             {
                 attempt.Dispose();
-#if NET8_0_OR_GREATER
-                timer = new CancellationTokenSource(_attemptTimeout, _time);
-#else
-                timer = _time.CreateCancellationTokenSource(_attemptTimeout);
-#endif
+                timer = MarketplaceHttp.CancelAfter(_attemptTimeout, _time);
                 attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
             }
         }

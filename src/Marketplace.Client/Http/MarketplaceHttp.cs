@@ -46,6 +46,14 @@ internal static class MarketplaceHttp
     /// <summary>Whether <paramref name="timeout"/> is one: positive, or <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</summary>
     public static bool IsTimeout(TimeSpan timeout) => timeout == Timeout.InfiniteTimeSpan || timeout > TimeSpan.Zero;
 
+    /// <summary>A source cancelled when <paramref name="delay"/> has passed on <paramref name="time"/>.</summary>
+    public static CancellationTokenSource CancelAfter(TimeSpan delay, TimeProvider time) =>
+#if NET8_0_OR_GREATER
+        new(delay, time);
+#else
+        time.CreateCancellationTokenSource(delay);
+#endif
+
     private static void CheckTimeout(TimeSpan timeout, string name)
     {
         if (!IsTimeout(timeout))
@@ -100,7 +108,7 @@ internal static class MarketplaceHttp
         var fixedProvider = options.TokenProvider;
         var time = options.TimeProvider ?? TimeProvider.System;
         var logger = loggerFactory?.CreateLogger(LoggerCategory);
-        var handlers = new List<DelegatingHandler> { new BearerTokenHandler(token ?? (() => fixedToken), provider ?? (() => fixedProvider)) };
+        var handlers = new List<DelegatingHandler> { new BearerTokenHandler(token ?? (() => fixedToken), provider ?? (() => fixedProvider), time) };
         AddOwn(handlers, options, MarketplaceHandlerPosition.PerCall);
         handlers.Add(new RetryHandler(options, time, logger));
         handlers.Add(new TracingHandler());

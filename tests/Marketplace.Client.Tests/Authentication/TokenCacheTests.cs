@@ -144,12 +144,98 @@ public sealed class TokenCacheTests : IDisposable
         };
         var cache = TokenCache.For(provider);
 
-        var first = cache.GetAsync(default);                        // an unforced refresh, in flight
-        var replacement = cache.ReplaceAsync("opaque-old", default); // the server rejected the old token meanwhile
+        var first = cache.GetAsync(TimeProvider.System, default);                        // an unforced refresh, in flight
+        var replacement = cache.ReplaceAsync("opaque-old", TimeProvider.System, default); // the server rejected the old token meanwhile
         gate.SetResult();
 
         Assert.Equal("opaque-old", await first);
         Assert.Equal("opaque-new", await replacement);
         Assert.Equal(1, provider.Forced);
+    }
+}
+
+/// <summary>The cache reads the client's clock (<see cref="MarketplaceClientOptions.TimeProvider"/>), as the rest of the pipeline does (issue 36, item 7).</summary>
+public sealed class TokenCacheClockTests : IDisposable
+{
+    private readonly TestApi _api = new();
+
+    public void Dispose() => _api.Dispose();
+
+    private sealed class ClockedProvider : IMarketplaceTokenProvider
+    {
+        private readonly TimeProvider _time;
+        private int _calls;
+
+        public ClockedProvider(TimeProvider time) => _time = time;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Func<TimeProvider, CancellationToken, Task<MarketplaceAccessToken>>? Next { get; set; }
+
+        public async ValueTask<MarketplaceAccessToken> GetTokenAsync(MarketplaceTokenRequest request, CancellationToken cancellationToken)
+        {
+            var call = Interlocked.Increment(ref _calls);
+            if (Next is { } next) return await next(_time, cancellationToken);
+            return new MarketplaceAccessToken("opaque-" + call, _time.GetUtcNow().AddMinutes(10));
+        }
+    }
+
+    [Fact]
+    public async Task A_token_past_its_expiry_on_the_clients_clock_is_replaced_before_it_is_sent()
+    {
+        _api.Serve(TestApi.InstancesPath, TestApi.EmptyPage);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var provider = new ClockedProvider(time);
+        var sent = new ConcurrentQueue<string>();
+        using var client = _api.CreateClient(o =>
+        {
+            o.TokenProvider = provider;
+            o.TimeProvider = time;
+            o.AddHandler(() => new AuthorizationRecorder(sent), MarketplaceHandlerPosition.PerCall);
+        });
+
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
+        time.Advance(TimeSpan.FromMinutes(5)); // still well before expiry: the cached token
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
+        time.Advance(TimeSpan.FromMinutes(6)); // past it
+        await client.ListExtensionInstancesAsync(TestApi.ExtensionId);
+
+        Assert.Equal(2, provider.Calls);
+        Assert.Equal(new[] { "opaque-1", "opaque-1", "opaque-2" }, sent);
+    }
+
+    private sealed class AuthorizationRecorder : System.Net.Http.DelegatingHandler
+    {
+        private readonly ConcurrentQueue<string> _sent;
+
+        public AuthorizationRecorder(ConcurrentQueue<string> sent) => _sent = sent;
+
+        protected override Task<System.Net.Http.HttpResponseMessage> SendAsync(System.Net.Http.HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            _sent.Enqueue(request.Headers.Authorization?.Parameter ?? "");
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task The_provider_timeout_runs_on_the_clients_clock()
+    {
+        _api.Serve(TestApi.InstancesPath, TestApi.EmptyPage);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var hung = new TaskCompletionSource<MarketplaceAccessToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var provider = new ClockedProvider(time) { Next = (_, _) => hung.Task };
+        using var client = _api.CreateClient(o =>
+        {
+            o.TokenProvider = provider;
+            o.TimeProvider = time;
+        });
+
+        var call = client.ListExtensionInstancesAsync(TestApi.ExtensionId);
+        while (provider.Calls == 0) await Task.Delay(5);
+        Assert.False(call.IsCompleted);
+        time.Advance(TokenCache.DefaultProviderTimeout); // no real minute passes
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("did not return a token within 60 s", error.Message, StringComparison.Ordinal);
     }
 }
