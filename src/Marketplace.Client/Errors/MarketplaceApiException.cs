@@ -207,18 +207,9 @@ public class MarketplaceApiException : Exception
         string advice) =>
         new(message, statusCode, ProblemDetails.Read(response), response, headers, innerException, advice);
 
-    private static TimeSpan? ReadRetryAfter(IReadOnlyDictionary<string, IEnumerable<string>> headers)
-    {
-        var value = headers.FirstOrDefault(h => string.Equals(h.Key, "Retry-After", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault()?.Trim();
-        if (string.IsNullOrEmpty(value)) return null;
-        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(Math.Min(seconds, int.MaxValue));
-        if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-        return null;
-    }
+    // The same reading as the retry handler's (Http/RetryAfter), so the wait reported is the wait the client would obey.
+    private static TimeSpan? ReadRetryAfter(IReadOnlyDictionary<string, IEnumerable<string>> headers) =>
+        Http.RetryAfter.Parse(headers.FirstOrDefault(h => string.Equals(h.Key, "Retry-After", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault(), DateTimeOffset.UtcNow);
 
     private static string ComposeMessage(
         string message,

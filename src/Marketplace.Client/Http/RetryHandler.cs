@@ -84,10 +84,11 @@ internal sealed class RetryHandler : DelegatingHandler
                 throw Final(timeout, request, attempt);
             }
 
-            NoteThrottling(response);
+            // Read once, by the parser MarketplaceApiException reads it with too: the wait obeyed is the wait reported.
+            var requested = RetryAfter.Of(response, _time);
+            NoteThrottling(response, requested);
             if (attempt >= _maxAttempts || !(isRead ? IsTransient(response.StatusCode) : IsRefusedUnprocessed(response.StatusCode) && RequestBody.CanResend(request.Content)))
                 return response;
-            var requested = RequestedWait(response, _time);
             if (requested is { } wait && wait > _maxRetryAfter) return response;
             var next = requested is { } asked ? asked + Jitter(asked) : Backoff(attempt);
             if (!Fits(next, deadline)) return response;
@@ -154,15 +155,6 @@ internal sealed class RetryHandler : DelegatingHandler
 
     internal static bool IsTransient(HttpStatusCode status) => (int)status is 408 or 429 or 500 or 502 or 503 or 504;
 
-    // Retry-After is either seconds or an HTTP date. Null when there is none.
-    internal static TimeSpan? RequestedWait(HttpResponseMessage? response, TimeProvider time)
-    {
-        var header = response?.Headers.RetryAfter;
-        if (header is null) return null;
-        var wait = header.Delta ?? (header.Date is { } date ? date - time.GetUtcNow() : (TimeSpan?)null);
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-    }
-
     // Another request of this client was told to wait: this one waits for the same moment instead of adding to the load,
     // as long as that fits the caller's budget (otherwise it goes ahead and gets its own answer).
     private Task HoldOffWhileThrottledAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
@@ -175,9 +167,9 @@ internal sealed class RetryHandler : DelegatingHandler
         return DelayAsync(wait + Jitter(wait), cancellationToken);
     }
 
-    private void NoteThrottling(HttpResponseMessage response)
+    private void NoteThrottling(HttpResponseMessage response, TimeSpan? requested)
     {
-        if ((int)response.StatusCode is not (429 or 503) || RequestedWait(response, _time) is not { } wait || wait <= TimeSpan.Zero) return;
+        if ((int)response.StatusCode is not (429 or 503) || requested is not { } wait || wait <= TimeSpan.Zero) return;
         var until = (_time.GetUtcNow() + wait).UtcTicks;
         long current;
         do

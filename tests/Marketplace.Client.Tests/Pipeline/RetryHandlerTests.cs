@@ -415,6 +415,95 @@ public sealed class RetryHandlerTests
     }
 }
 
+/// <summary>
+/// <c>Retry-After</c> values the runtime's typed header cannot hold (issue 36, item 2): read once, by one parser
+/// (<see cref="RetryAfter"/>), so the handler waits what the exception reports. RFC 9110 §10.2.3: delay-seconds is
+/// 1*DIGIT (any length) or an HTTP-date.
+/// </summary>
+public sealed class RetryAfterParsingTests
+{
+    private readonly ManualClock _clock = new();
+
+    private static HttpResponseMessage Answer(int status, string retryAfter)
+    {
+        var response = InMemory.Response(status);
+        Assert.True(response.Headers.TryAddWithoutValidation("Retry-After", retryAfter));
+        return response;
+    }
+
+    private HttpMessageInvoker Retrying(FakeInner inner) =>
+        InMemory.Chain(new RetryHandler(new MarketplaceClientOptions { Token = "t", Timeout = TimeSpan.FromSeconds(100) }, _clock, null), inner);
+
+    [Theory]
+    [InlineData("GET", "4000000000")]
+    [InlineData("POST", "4000000000")]
+    [InlineData("GET", "99999999999999999999999")]
+    [InlineData("DELETE", "99999999999999999999999")]
+    public async Task A_wait_longer_than_the_cap_in_any_number_of_digits_ends_the_call_at_once_for_reads_and_writes(string method, string value)
+    {
+        var inner = new FakeInner((_, _, _) => Task.FromResult(Answer(429, value)), _clock);
+        using var invoker = Retrying(inner);
+
+        using var response = await invoker.SendAsync(new HttpMethod(method)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.Equal(1, inner.Count);
+        Assert.Empty(_clock.Timers);
+    }
+
+    [Fact]
+    public async Task A_fractional_number_of_seconds_is_waited_in_full()
+    {
+        var inner = new FakeInner((_, n, _) => Task.FromResult(n == 1 ? Answer(503, "1.5") : InMemory.Response(200)), _clock);
+        using var invoker = Retrying(inner);
+
+        var call = invoker.SendAsync(HttpMethod.Get);
+        var wait = await _clock.TimerAsync(0);
+        _clock.Advance(wait);
+        using var response = await call;
+
+        Assert.InRange(wait, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1.65));
+        Assert.Equal(2, inner.Count);
+    }
+
+    [Theory]
+    [InlineData("4000000000", 2147483647.0)]
+    [InlineData("99999999999999999999999", 2147483647.0)]
+    [InlineData("120", 120.0)]
+    [InlineData(" 7 ", 7.0)]
+    [InlineData("1.5", 1.5)]
+    [InlineData("-5", null)]
+    [InlineData("soon", null)]
+    [InlineData("", null)]
+    public void The_parser_reads_seconds_of_any_length_and_refuses_what_is_not_a_wait(string value, double? seconds)
+    {
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, RetryAfter.Parse(value, DateTimeOffset.UnixEpoch));
+    }
+
+    [Theory]
+    [InlineData("Thu, 01 Jan 1970 00:01:40 GMT", 100.0)]   // IMF-fixdate
+    [InlineData("Thursday, 01-Jan-70 00:01:40 GMT", 100.0)] // obsolete RFC 850, which recipients must accept
+    [InlineData("Thu Jan  1 00:01:40 1970", 100.0)]         // obsolete asctime
+    [InlineData("Wed, 31 Dec 1969 23:59:00 GMT", 0.0)]      // already past: no wait
+    public void The_parser_reads_every_http_date_form(string value, double seconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), RetryAfter.Parse(value, DateTimeOffset.UnixEpoch));
+    }
+
+    [Theory]
+    [InlineData("4000000000")]
+    [InlineData("1.5")]
+    [InlineData("-5")]
+    public void The_exception_reports_the_wait_the_handler_read(string value)
+    {
+        using var response = Answer(429, value);
+        var error = new MarketplaceApiException("refused", 429, null, MarketplaceClient.HeadersOf(response), null);
+
+        Assert.Equal(RetryAfter.Parse(value, DateTimeOffset.UtcNow), error.RetryAfter);
+        Assert.Equal(RetryAfter.Of(response, _clock), error.RetryAfter);
+    }
+}
+
 /// <summary>Keeps what was logged, formatted, with its level and event id.</summary>
 internal sealed class ListLogger : ILogger
 {
