@@ -77,12 +77,28 @@ public sealed class MarketplaceDownload : IDisposable
     {
         if (disposition is null) return null;
         var raw = disposition.FileNameStar;
-        if (string.IsNullOrWhiteSpace(raw)) raw = disposition.FileName;
+        // The parameter as sent: the FileName property drops the quotes but leaves the quoted-pairs in.
+        if (string.IsNullOrWhiteSpace(raw))
+            raw = Unquoted(disposition.Parameters.FirstOrDefault(p => string.Equals(p.Name, "filename", StringComparison.OrdinalIgnoreCase))?.Value);
         if (string.IsNullOrWhiteSpace(raw)) return null;
-        var name = raw!.Trim().Trim('"');
+        var name = raw!.Trim();
         name = name.Substring(Math.Max(name.LastIndexOf('/'), name.LastIndexOf('\\')) + 1);
         name = new string(name.Where(c => !char.IsControl(c) && c != ':').ToArray()).Trim();
         return name.Length == 0 || name.All(c => c == '.') ? null : name;
+    }
+
+    // A quoted-string as the text it stands for (RFC 9110 §5.6.4): without its quotes, each quoted-pair (\" or \\) the
+    // character after the backslash. A token comes back as it is.
+    private static string? Unquoted(string? value)
+    {
+        if (value is not { Length: >= 2 } || value[0] != '"' || value[value.Length - 1] != '"') return value;
+        var text = new System.Text.StringBuilder(value.Length);
+        for (var i = 1; i < value.Length - 1; i++)
+        {
+            if (value[i] == '\\' && i + 1 < value.Length - 1) i++;
+            text.Append(value[i]);
+        }
+        return text.ToString();
     }
 
     // The body as the caller reads it: counted, so that a break says how far it got, and checked against Content-Length.

@@ -24,11 +24,13 @@ public sealed class MarketplaceFile
 
     /// <summary>A file to upload.</summary>
     /// <param name="content">The bytes, read from the current position to the end; not disposed by the client.</param>
-    /// <param name="fileName">The name the server records, e.g. <c>contract.pdf</c> (sent in the part's <c>Content-Disposition</c>).</param>
+    /// <param name="fileName">The name the server records, e.g. <c>contract.pdf</c>, sent in the part's <c>Content-Disposition</c>
+    /// as browsers send it (HTML's multipart/form-data encoding): in UTF-8, with <c>"</c> written <c>%22</c> and a line break
+    /// <c>%0D</c>/<c>%0A</c>, everything else (a backslash, <c>%</c>, non-ASCII letters) as it is.</param>
     /// <param name="contentType">The part's media type, e.g. <c>application/pdf</c>; <see langword="null"/>: <see cref="DefaultContentType"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="content"/> or <paramref name="fileName"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="content"/> cannot be read; <paramref name="fileName"/> is blank or holds a
-    /// control character (it would break the part's header); <paramref name="contentType"/> is not a media type.</exception>
+    /// control character other than a line break (NUL, a tab: no browser sends those); <paramref name="contentType"/> is not a media type.</exception>
     public MarketplaceFile(Stream content, string fileName, string? contentType = null)
     {
         Content = content ?? throw new ArgumentNullException(nameof(content));
@@ -37,8 +39,8 @@ public sealed class MarketplaceFile
         if (string.IsNullOrWhiteSpace(fileName)) throw new ArgumentException("The file name is blank.", nameof(fileName));
         foreach (var c in fileName)
         {
-            if (char.IsControl(c))
-                throw new ArgumentException("The file name holds a control character (a line break, say), which cannot go into the part's header.", nameof(fileName));
+            if (char.IsControl(c) && c is not ('\r' or '\n'))
+                throw new ArgumentException($"The file name holds the control character U+{(int)c:X4}, which cannot go into the part's header.", nameof(fileName));
         }
         FileName = fileName;
         ContentType = contentType ?? DefaultContentType;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -85,41 +86,58 @@ internal sealed class MultipartBody : RequestBody
                 case byte[] json:
                     var part = new ByteArrayContent(json);
                     part.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                    content.Add(part, Quoted(name));
+                    content.AddPart(name, part);
                     break;
                 default:
-                    content.Add(new StringContent((string)value, new UTF8Encoding(false)), Quoted(name));
+                    content.AddPart(name, new StringContent((string)value, new UTF8Encoding(false)));
                     break;
             }
         }
         return content;
     }
 
-    // Content-Disposition: form-data; name="attachment" (quoted, as browsers and the official client write it).
-    private static string Quoted(string name) => "\"" + name.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    // A name or file name as HTML's multipart/form-data encoding writes it (what browsers send and servers expect):
+    // quoted, '"' as %22, CR as %0D, LF as %0A, nothing else escaped. Not RFC 7230's quoted-pair (\ and \"): ASP.NET Core
+    // and others do not unescape it, so a backslash would arrive doubled.
+    internal static string FormQuoted(string name) =>
+        "\"" + name.Replace("\"", "%22").Replace("\r", "%0D").Replace("\n", "%0A") + "\"";
 
-    internal sealed class Content : MultipartFormDataContent
+    // A MultipartContent of form-data rather than MultipartFormDataContent, whose Add(content, name, fileName) writes
+    // filename* for every file (RFC 7578 §4.2: not to be used in form data) and rejects a name holding '"'; here every
+    // Content-Disposition is written as a browser writes it, with names in UTF-8.
+    internal sealed class Content : MultipartContent
     {
         private bool _canResend = true;
 
+        public Content()
+            : base("form-data")
+        {
+#if NET5_0_OR_GREATER
+            HeaderEncodingSelector = static (_, _) => Encoding.UTF8;
+#endif
+        }
+
         public bool CanResend => _canResend;
+
+        public void AddPart(string name, HttpContent part)
+        {
+            part.Headers.TryAddWithoutValidation("Content-Disposition", "form-data; name=" + FormQuoted(name));
+            Add(part);
+        }
 
         public void AddFile(string name, MarketplaceFile file)
         {
             var part = new FilePartContent(file);
             _canResend &= file.Content.CanSeek;
-            Add(part, Quoted(name), Quoted(file.FileName));
-            // filename* as well, so a non-ASCII name arrives as written (RFC 6266); filename keeps a plain fallback.
-            if (NeedsEncoding(file.FileName)) part.Headers.ContentDisposition!.FileNameStar = file.FileName;
-        }
-
-        private static bool NeedsEncoding(string name)
-        {
-            foreach (var c in name)
-            {
-                if (c > '~') return true;
-            }
-            return false;
+            var disposition = "form-data; name=" + FormQuoted(name) + "; filename=" + FormQuoted(file.FileName);
+#if !NET5_0_OR_GREATER
+            // Without a header encoding to choose (before .NET 5), header values go out as Latin-1, not the UTF-8 servers
+            // read: a name beyond ASCII goes in filename* too (RFC 5987), which servers prefer, so that it arrives as written.
+            if (file.FileName.Any(c => c > '~'))
+                disposition += "; filename*=utf-8''" + Uri.EscapeDataString(file.FileName);
+#endif
+            part.Headers.TryAddWithoutValidation("Content-Disposition", disposition);
+            Add(part);
         }
     }
 
