@@ -118,6 +118,10 @@ internal sealed class BodyReadStream : ReadOnlyStream
         {
             return await _inner.ReadAsync(buffer, token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw CallerCancellation.For(ex, cancellationToken); // not the token linked with the timer
+        }
         catch (Exception ex) when (Failure(ex, stallCounts: !cancellationToken.IsCancellationRequested) is { } failure)
         {
             throw failure;
@@ -136,6 +140,10 @@ internal sealed class BodyReadStream : ReadOnlyStream
         try
         {
             return await _inner.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw CallerCancellation.For(ex, cancellationToken); // not the token linked with the timer
         }
         catch (Exception ex) when (Failure(ex, stallCounts: !cancellationToken.IsCancellationRequested) is { } failure)
         {

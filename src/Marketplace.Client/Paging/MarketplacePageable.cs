@@ -104,15 +104,35 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     /// <param name="cancellationToken">Stops the enumeration (with the token given to the list method, whichever fires first).</param>
     public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
+        // Straight over the pages, not over AsPages: one iterator less between the caller and each request.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
-        await foreach (var page in Pages(linked.Token).ConfigureAwait(false))
+        var pages = Pages(linked.Token).GetAsyncEnumerator(linked.Token);
+        try
         {
-            foreach (var item in page.Items)
+            while (true)
             {
-                // A cancelled enumeration stops at the next item, not at the end of the page.
-                linked.Token.ThrowIfCancellationRequested();
-                yield return item;
+                // Inline rather than a helper (as in AsPages): a helper would be one more frame on every request's path.
+                bool more;
+                try
+                {
+                    more = await pages.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (CallerCancellation.IsRequested(cancellationToken, _cancellationToken))
+                {
+                    throw CallerCancellation.For(ex, cancellationToken, _cancellationToken);
+                }
+                if (!more) break;
+                foreach (var item in pages.Current.Items)
+                {
+                    // A cancelled enumeration stops at the next item, not at the end of the page.
+                    if (linked.IsCancellationRequested) throw CallerCancellation.For(new OperationCanceledException(), cancellationToken, _cancellationToken);
+                    yield return item;
+                }
             }
+        }
+        finally
+        {
+            await pages.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -128,8 +148,28 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
     public async IAsyncEnumerable<MarketplacePage<T>> AsPages([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
-        await foreach (var page in Pages(linked.Token).ConfigureAwait(false))
-            yield return page;
+        var pages = Pages(linked.Token).GetAsyncEnumerator(linked.Token);
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await pages.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (CallerCancellation.IsRequested(cancellationToken, _cancellationToken))
+                {
+                    throw CallerCancellation.For(ex, cancellationToken, _cancellationToken);
+                }
+                if (!more) break;
+                yield return pages.Current;
+            }
+        }
+        finally
+        {
+            await pages.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     // The pages, as given, or fetched: straight from the server when nobody listens, otherwise under one span for the whole
@@ -264,12 +304,19 @@ public sealed class MarketplacePageable<T> : IAsyncEnumerable<T>
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
         if (_givenPages is not null)
         {
-            linked.Token.ThrowIfCancellationRequested();
+            if (linked.IsCancellationRequested) throw CallerCancellation.For(new OperationCanceledException(linked.Token), cancellationToken, _cancellationToken);
             foreach (var first in _givenPages) return first?.Total;
             return null;
         }
-        var response = await _fetch(_request!.WithPage(0, 0), linked.Token).ConfigureAwait(false);
-        return response.Metadata?.Pagination?.Total;
+        try
+        {
+            var response = await _fetch(_request!.WithPage(0, 0), linked.Token).ConfigureAwait(false);
+            return response.Metadata?.Pagination?.Total;
+        }
+        catch (OperationCanceledException ex) when (CallerCancellation.IsRequested(cancellationToken, _cancellationToken))
+        {
+            throw CallerCancellation.For(ex, cancellationToken, _cancellationToken);
+        }
     }
 
     private MarketplacePage<T> ToPage(IListResponse<T> response, int requestedOffset)

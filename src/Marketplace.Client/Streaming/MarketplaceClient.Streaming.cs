@@ -40,8 +40,10 @@ public partial class MarketplaceClient
     {
         // One span for the stream (started when enumeration starts), holding its request; it ends with the enumeration.
         // Nobody listening: the records go straight out, without the two layers that would observe them.
-        if (!MarketplaceDiagnostics.IsEnumerationObserved) return StreamCoreAsync(request, options, isDeleted, null, cancellationToken);
-        return Traced(cancellationToken);
+        // The method's token and the enumeration's (WithCancellation) are linked only when both are given, and a
+        // cancellation then still carries the caller's (CallerCancellation).
+        if (!MarketplaceDiagnostics.IsEnumerationObserved) return CallerCancellation.Enumerate(StreamCoreAsync(request, options, isDeleted, null, default), cancellationToken);
+        return CallerCancellation.Enumerate(Traced(default), cancellationToken);
 
         async IAsyncEnumerable<T> Traced([EnumeratorCancellation] CancellationToken token)
         {
