@@ -87,7 +87,9 @@ internal sealed class RetryHandler : DelegatingHandler
             // Read once, by the parser MarketplaceApiException reads it with too: the wait obeyed is the wait reported.
             var requested = RetryAfter.Of(response, _time);
             NoteThrottling(response, requested);
-            if (attempt >= _maxAttempts || !(isRead ? IsTransient(response.StatusCode) : IsRefusedUnprocessed(response.StatusCode) && RequestBody.CanResend(request.Content)))
+            // A write whose answer came from another request (the GET after a 303) was carried out: never sent again.
+            var redirected = response.RequestMessage is { } answered && !ReferenceEquals(answered, request);
+            if (attempt >= _maxAttempts || !(isRead ? IsTransient(response.StatusCode) : !redirected && IsRefusedUnprocessed(response.StatusCode) && RequestBody.CanResend(request.Content)))
                 return response;
             if (requested is { } wait && wait > _maxRetryAfter) return response;
             var next = requested is { } asked ? asked + Jitter(asked) : Backoff(attempt);
