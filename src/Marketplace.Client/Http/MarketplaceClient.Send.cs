@@ -118,9 +118,20 @@ public partial class MarketplaceClient
 #else
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
-                using var text = new StreamReader(stream);
-                using var json = new MarketplaceJsonReader(text);
-                model = JsonSerializer.Create(ResponseSettings.Value).Deserialize<T>(json);
+                // The body is in memory (BufferingHandler), so it can be read again with doubles (MarketplaceJsonReader.Read).
+                var serializer = JsonSerializer.Create(ResponseSettings.Value);
+                model = MarketplaceJsonReader.Read(
+                    exact =>
+                    {
+                        using var json = new MarketplaceJsonReader(new StreamReader(stream, System.Text.Encoding.UTF8, true, 4096, leaveOpen: true), exact);
+                        return serializer.Deserialize<T>(json);
+                    },
+                    () =>
+                    {
+                        if (!stream.CanSeek) return false;
+                        stream.Position = 0;
+                        return true;
+                    });
             }
         }
         catch (JsonException ex)

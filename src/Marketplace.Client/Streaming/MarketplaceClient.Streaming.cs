@@ -185,16 +185,24 @@ public partial class MarketplaceClient
             var number = first + i + 1;
             try
             {
-                using var json = new Serialization.MarketplaceJsonReader(new StringReader(lines[i]));
-                if (!json.Read() || json.TokenType != JsonToken.StartObject)
+                var line = lines[i];
+                var (isObject, item) = Serialization.MarketplaceJsonReader.Read(
+                    exact =>
+                    {
+                        using var json = new Serialization.MarketplaceJsonReader(new StringReader(line), exact);
+                        if (!json.Read() || json.TokenType != JsonToken.StartObject) return (false, default(T));
+                        var read = serializer.Deserialize<T>(json);
+                        // Anything after the object (a second value) makes Read throw: "Additional text encountered".
+                        while (json.Read())
+                        {
+                        }
+                        return (true, read);
+                    },
+                    static () => true);
+                if (!isObject)
                 {
                     batch.Error = $"record {number} of the stream is not a JSON object";
                     return batch;
-                }
-                var item = serializer.Deserialize<T>(json);
-                // Anything after the object (a second value) makes Read throw: "Additional text encountered".
-                while (json.Read())
-                {
                 }
                 if (item is null)
                 {

@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using System.Threading.Tasks;
 using Marketplace.Client.Serialization;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -50,10 +52,83 @@ public class MarketplaceJsonTests
         Assert.Contains("\"externalId\":\"x-1\"", MarketplaceJson.Serialize(instance), StringComparison.Ordinal);
     }
 
+    // Issue 36, item 10: a double keeps 15-17 significant digits, so a free-form number came back rounded.
+    [Theory]
+    [InlineData("12345678.123456789012")]
+    [InlineData("0.1")]
+    [InlineData("1234567890123456789012345.678")]
+    [InlineData("-0.000000000000000000000000123")]
+    [InlineData("123456789012345678901234567890")] // an integer: Newtonsoft keeps it exactly (BigInteger)
+    public void Free_form_numbers_come_back_with_every_digit(string number)
+    {
+        var json = "{\"id\":\"EXI-1\",\"configuration\":{\"price\":" + number + ",\"list\":[" + number + "]},\"unknownField\":" + number + "}";
+
+        var written = MarketplaceJson.Serialize(MarketplaceJson.Deserialize<Installation>(json));
+
+        Assert.Equal(json, written);
+    }
+
+    [Theory]
+    [InlineData("1e30", 1e30)]
+    [InlineData("-2.5E+300", -2.5e300)]
+    public void A_free_form_number_beyond_what_a_decimal_holds_is_still_read(string number, double value)
+    {
+        var json = "{\"id\":\"EXI-1\",\"configuration\":{\"big\":" + number + ",\"exact\":0.1}}";
+
+        var installation = MarketplaceJson.Deserialize<Installation>(json)!;
+
+        Assert.Equal(value, ((JObject)installation.Configuration!)["big"]!.Value<double>());
+    }
+
     // The text as JSON without reading dates, so a rewritten string shows as a difference.
     private static JToken Reparse(string json)
     {
         using var reader = new JsonTextReader(new System.IO.StringReader(json)) { DateParseHandling = DateParseHandling.None };
         return JToken.ReadFrom(reader);
+    }
+}
+
+/// <summary>Exact free-form numbers through the client's own reads: a page (from the buffered body) and a stream (per record).</summary>
+public sealed class FreeFormNumbersOverHttpTests : IDisposable
+{
+    private const string Record = """{"id":"EXI-1","configuration":{"price":12345678.123456789012,"huge":1e30}}""";
+    private readonly TestApi _api = new();
+
+    public void Dispose() => _api.Dispose();
+
+    [Fact]
+    public async Task A_page_keeps_every_digit_and_still_reads_a_number_beyond_a_decimal()
+    {
+        _api.Serve(TestApi.InstallationsPath, """{"$meta":{"pagination":{"offset":0,"limit":100,"total":1}},"data":[""" + Record + "]}");
+
+        var page = await _api.Client.ListInstallationsAsync(TestApi.ExtensionId);
+
+        var configuration = (JObject)page.Data!.Single().Configuration!;
+        Assert.Equal(1e30, configuration["huge"]!.Value<double>());
+        Assert.Equal(12345678.123456789, configuration["price"]!.Value<double>(), 6); // read with doubles: digits go, the data does not
+    }
+
+    [Fact]
+    public async Task A_page_of_numbers_a_decimal_holds_keeps_every_digit()
+    {
+        _api.Serve(TestApi.InstallationsPath, """{"$meta":{"pagination":{"offset":0,"limit":100,"total":1}},"data":[{"id":"EXI-1","configuration":{"price":12345678.123456789012}}]}""");
+
+        var page = await _api.Client.ListInstallationsAsync(TestApi.ExtensionId);
+
+        Assert.Equal("""{"id":"EXI-1","configuration":{"price":12345678.123456789012}}""", MarketplaceJson.Serialize(page.Data!.Single()));
+    }
+
+    [Fact]
+    public async Task A_stream_keeps_every_digit_and_reads_a_record_with_a_number_beyond_a_decimal()
+    {
+        _api.WireMock.Given(WireMock.RequestBuilders.Request.Create().WithPath(TestApi.InstallationsPath).UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithHeader("Content-Type", "application/jsonl").WithHeader("MPT-Streaming", "true")
+                .WithHeader("MPT-Item-Count", "2").WithBody("""{"id":"EXI-2","configuration":{"price":12345678.123456789012}}""" + "\n" + Record + "\n"));
+
+        var records = new System.Collections.Generic.List<Installation>();
+        await foreach (var installation in _api.Client.StreamAllInstallationsAsync(TestApi.ExtensionId)) records.Add(installation);
+
+        Assert.Equal("""{"id":"EXI-2","configuration":{"price":12345678.123456789012}}""", MarketplaceJson.Serialize(records[0]));
+        Assert.Equal(1e30, ((JObject)records[1].Configuration!)["huge"]!.Value<double>());
     }
 }
