@@ -132,3 +132,68 @@ public sealed class FreeFormNumbersOverHttpTests : IDisposable
         Assert.Equal(1e30, ((JObject)records[1].Configuration!)["huge"]!.Value<double>());
     }
 }
+
+/// <summary>
+/// Only what was set or read is written (issue 36, item 1): a schema default (<c>generateDefaultValues</c> puts it in the
+/// field's initializer) and a collection NSwag initializes are values nobody set, and writing them would reset server
+/// fields on a PUT. <see cref="Ticket"/> is what build/Templates/Class.liquid makes of a schema with defaults; the
+/// regeneration check (tests/package-tests.sh) proves the same of a generated model.
+/// </summary>
+public sealed class UnsetDefaultsTests
+{
+    [Fact]
+    public void A_new_model_writes_only_what_was_set_not_its_schema_defaults()
+    {
+        var ticket = new Ticket { Title = "t" };
+
+        Assert.Equal("Normal", ticket.Priority); // the default reads as the schema says
+        Assert.Equal("""{"title":"t"}""", MarketplaceJson.Serialize(ticket));
+    }
+
+    [Fact]
+    public void A_read_model_writes_back_what_was_read_and_nothing_else()
+    {
+        var ticket = MarketplaceJson.Deserialize<Ticket>("""{"title":"t","tags":["a"]}""")!;
+
+        Assert.Equal("""{"title":"t","tags":["a"]}""", MarketplaceJson.Serialize(ticket));
+    }
+
+    [Fact]
+    public void A_default_set_on_purpose_is_written()
+    {
+        var ticket = new Ticket { Title = "t", Priority = "Normal", Notify = true };
+
+        Assert.Equal("""{"title":"t","priority":"Normal","notify":true}""", MarketplaceJson.Serialize(ticket));
+    }
+
+    // As Class.liquid writes a schema {title, priority (default Normal), notify (default true), tags (array)}.
+    public sealed class Ticket : IPresenceTracked
+    {
+        private ulong _setProperties;
+        private string? _title = default!;
+        private string? _priority = "Normal";
+        private bool? _notify = true;
+        private System.Collections.Generic.IReadOnlyList<string>? _tags = new System.Collections.Generic.List<string>();
+
+        [JsonProperty("title", Required = Required.Default, NullValueHandling = NullValueHandling.Ignore)]
+        public string? Title { get => _title; set { _title = value; _setProperties |= 1UL << 0; } }
+
+        [JsonProperty("priority", Required = Required.Default, NullValueHandling = NullValueHandling.Ignore)]
+        public string? Priority { get => _priority; set { _priority = value; _setProperties |= 1UL << 1; } }
+
+        [JsonProperty("notify", Required = Required.Default, NullValueHandling = NullValueHandling.Ignore)]
+        public bool? Notify { get => _notify; set { _notify = value; _setProperties |= 1UL << 2; } }
+
+        [JsonProperty("tags", Required = Required.Default, NullValueHandling = NullValueHandling.Ignore)]
+        public System.Collections.Generic.IReadOnlyList<string>? Tags { get => _tags; set { _tags = value; _setProperties |= 1UL << 3; } }
+
+        bool IPresenceTracked.WasSet(string jsonName) => jsonName switch
+        {
+            "title" => (_setProperties & (1UL << 0)) != 0,
+            "priority" => (_setProperties & (1UL << 1)) != 0,
+            "notify" => (_setProperties & (1UL << 2)) != 0,
+            "tags" => (_setProperties & (1UL << 3)) != 0,
+            _ => false,
+        };
+    }
+}
