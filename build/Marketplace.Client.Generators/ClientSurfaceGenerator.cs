@@ -171,6 +171,12 @@ internal sealed class Operation
     /// <summary>The 2xx statuses the spec documents for it, in order (e.g. 201; 204).</summary>
     public IReadOnlyList<int> SuccessStatuses { get; }
 
+    /// <summary>
+    /// An operation with a model that may also answer 204 No Content (a PUT documented with 200 and 204): it returns
+    /// <see langword="null"/> for the 204, a success, instead of failing on the missing body after the server acted.
+    /// </summary>
+    public bool MayAnswerNoContent => ResponseType is not null && SuccessStatuses.Contains(204);
+
     /// <summary>A read (GET, HEAD): retried on transient failures. Anything else is a write, sent once unless refused with 429.</summary>
     public bool IsRead => Method is "GET" or "HEAD";
 
@@ -252,7 +258,9 @@ internal sealed class Operation
                 method.Name.Substring(0, method.Name.Length - "Async".Length),
                 verb,
                 path,
-                isDownload ? "global::System.Threading.Tasks.Task<global::Marketplace.Client.MarketplaceDownload>" : returnType.ToDisplayString(TypeFormat),
+                isDownload ? "global::System.Threading.Tasks.Task<global::Marketplace.Client.MarketplaceDownload>"
+                    : response is not null && statuses.Contains(204) ? "global::System.Threading.Tasks.Task<" + response.WithNullableAnnotation(NullableAnnotation.Annotated).ToDisplayString(TypeFormat) + ">"
+                    : returnType.ToDisplayString(TypeFormat),
                 parameters,
                 Docs.Inner(method.GetDocumentationCommentXml(cancellationToken: cancellationToken)),
                 response is null ? null : ListShape.Read(response, parameters),

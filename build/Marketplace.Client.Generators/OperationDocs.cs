@@ -51,7 +51,9 @@ internal static class OperationDocs
         var statuses = operation.SuccessStatuses.Count == 0 ? "a 2xx status" : string.Join(" or ", operation.SuccessStatuses.Select(s => s.ToString(CultureInfo.InvariantCulture)));
         var builder = new StringBuilder();
         if (operation.ResponseType is { } response)
-            builder.Append("<returns>The <see cref=\"").Append(response).Append("\"/> the server answered with (").Append(statuses).Append(").</returns>\n");
+            builder.Append("<returns>The <see cref=\"").Append(response).Append("\"/> the server answered with (").Append(statuses).Append(")")
+                .Append(operation.MayAnswerNoContent ? "; <see langword=\"null\"/> when it answered 204 No Content, which is a success" : "")
+                .Append(".</returns>\n");
         else if (operation.Download is not null)
             builder.Append("<returns>The file (").Append(statuses).Append(") as a <see cref=\"global::Marketplace.Client.MarketplaceDownload\"/>, which you dispose: ")
                 .Append("its content type, its file name from <c>Content-Disposition</c>, and its bytes read as they arrive, never held in memory whole ")

@@ -243,7 +243,8 @@ internal static class SurfaceWriter
             string Argument(string name) => operation.Parameters.FirstOrDefault(p => p.PagingName == name)?.Identifier ?? "null";
             request += ".WithPage(" + Argument("limit") + ", " + Argument("offset") + ")";
         }
-        return operation.ResponseType is { } response ? $"SendAsync<{response}, {response}>({request}, {token})"
+        return operation.MayAnswerNoContent ? $"SendAllowingNoContentAsync<{operation.ResponseType}>({request}, {token})"
+            : operation.ResponseType is { } response ? $"SendAsync<{response}, {response}>({request}, {token})"
             : operation.Download is not null ? $"DownloadAsync({request}, {token})"
             : $"SendAsync({request}, {token})";
     }

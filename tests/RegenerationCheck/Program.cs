@@ -165,6 +165,9 @@ internal static class Writes
         server.Given(Request.Create().WithPath(Collection + "/INS-1/attachments/ATT-1").UsingGet()).RespondWith(Response.Create()
             .WithHeader("Content-Type", "application/pdf").WithHeader("Content-Disposition", "attachment; filename=\"contract.pdf\"").WithBody(file));
         Answer("GET", Collection + "/INS-1/attachments/ATT-404", 404, Problem(404, "Not Found", "Attachment ATT-404 does not exist."));
+        // A PUT the spec documents with 200 and 204: both are successes.
+        Answer("PUT", Collection + "/INS-1/attachments/ATT-1", 200, """{"id":"ATT-1","name":"renamed"}""");
+        Answer("PUT", Collection + "/INS-1/attachments/ATT-2", 204);
 
         using var client = new MarketplaceClient(new MarketplaceClientOptions
         {
@@ -201,6 +204,20 @@ internal static class Writes
             if (!copy.ToArray().AsSpan().SequenceEqual(file)) failures.Add($"DownloadInstanceAttachmentAsync delivered {copy.Length} bytes, not the {file.Length} sent");
             if (download.FileName != "contract.pdf" || download.ContentType != "application/pdf") failures.Add($"the download is '{download.FileName}' ({download.ContentType})");
         }
+        var updated = await contract.UpdateInstanceAttachmentAsync("INS-1", "ATT-1", new InstanceAttachment { Name = "renamed" });
+        if (updated?.Name != "renamed") failures.Add($"UpdateInstanceAttachmentAsync (200) read {updated?.Name ?? "null"}");
+        try
+        {
+            var noContent = await client.UpdateInstanceAttachmentAsync("INS-1", "ATT-2", new InstanceAttachment { Name = "renamed" });
+            if (noContent is not null) failures.Add("UpdateInstanceAttachmentAsync answered 204 returned a model");
+        }
+        catch (Exception e)
+        {
+            failures.Add($"UpdateInstanceAttachmentAsync answered 204 (documented) threw {e.GetType().Name}: {e.Message}");
+        }
+        // Schema defaults read as the schema says but are not sent unless set: a PUT must not reset the server's values.
+        var fresh = new InstanceAttachment { Name = "contract" };
+        if (fresh.Visibility != "Private" || fresh.Notify != true) failures.Add($"the schema defaults do not read as the schema says: {fresh.Visibility} {fresh.Notify}");
         await Expect(failures, "an upload that conflicts", 409, "An attachment of that name exists.", () => client.CreateInstanceAttachmentAsync("INS-409", new InstanceAttachment { Name = "x" }, new MarketplaceFile(new System.IO.MemoryStream(upload), "x.pdf")));
         await Expect(failures, "a download of an unknown ID", 404, "Attachment ATT-404 does not exist.", () => client.DownloadInstanceAttachmentAsync("INS-1", "ATT-404"));
         await Expect(failures, "a POST answered 503", 503, null, () => client.CreateInstanceAsync(new Instance { Name = "node-503" }));
@@ -235,6 +252,9 @@ internal static class Writes
             || !sentBody.Contains("name=\"attachment\"", StringComparison.Ordinal) || !sentBody.Contains("""{"name":"contract"}""", StringComparison.Ordinal)
             || !sentBody.Contains("name=\"file\"; filename=\"contract.pdf\"", StringComparison.Ordinal) || !sentBody.Contains("%PDF-1.7 regeneration check", StringComparison.Ordinal))
             failures.Add("the upload is not a JSON part and a file part: " + sentBody);
+        var put204 = log.First(r => r.Method == "PUT" && r.Path == Collection + "/INS-1/attachments/ATT-2");
+        if (put204.Body != """{"name":"renamed"}""") failures.Add("a PUT sent schema defaults nobody set: " + put204.Body);
+        if (!sentBody.Contains("""{"name":"contract"}""" + "\r\n", StringComparison.Ordinal)) failures.Add("the upload's JSON part carries more than was set: " + sentBody);
         Console.WriteLine($"writes: {log.Count} requests: {string.Join(" ", log.Select(r => r.Method + " " + r.Path))}");
     }
 

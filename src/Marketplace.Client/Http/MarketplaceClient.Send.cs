@@ -44,6 +44,27 @@ public partial class MarketplaceClient
         }
     }
 
+    // An operation with a model whose spec also documents 204 No Content (a PUT answered 200 or 204): the 204 is a success
+    // without a model (null), not a body that failed to parse after the server carried the write out.
+    internal async Task<TResponse?> SendAllowingNoContentAsync<TResponse>(MarketplaceRequest request, CancellationToken cancellationToken)
+        where TResponse : class
+    {
+        using var activity = MarketplaceDiagnostics.IsEnabled ? MarketplaceDiagnostics.StartOperation(request) : null;
+        try
+        {
+            using var message = (activity is null ? request : request.Within(activity)).ToHttpRequestMessage();
+            using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var result = response.StatusCode == System.Net.HttpStatusCode.NoContent ? null : await ReadAsync<TResponse>(response, cancellationToken).ConfigureAwait(false);
+            if (activity is not null) MarketplaceDiagnostics.Answered(activity, result);
+            return result;
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            MarketplaceDiagnostics.Failed(activity, ex, cancellationToken);
+            throw;
+        }
+    }
+
     // An operation that answers without a body (204, 202, an action): success is any 2xx, whatever body comes with it
     // (left unread: disposing the response releases the connection); anything else is the MarketplaceApiException.
     internal async Task SendAsync(MarketplaceRequest request, CancellationToken cancellationToken)
