@@ -221,7 +221,7 @@ internal sealed class SeededCollection
             foreach (var property in body.Properties().Where(p => p.Name != "id")) stored[property.Name] = property.Value;
             var json = stored.ToString(Formatting.None);
             Learn(stored, "");
-            _items.Add(Entry.Of(json));
+            _items.Add(Entry.Of(json, stored));
             _snapshot = null;
             return json;
         }
@@ -238,7 +238,7 @@ internal sealed class SeededCollection
             foreach (var property in body.Properties().Where(p => p.Name != "id")) stored[property.Name] = property.Value;
             var json = stored.ToString(Formatting.None);
             Learn(stored, "");
-            _items[at] = Entry.Of(json);
+            _items[at] = Entry.Of(json, stored);
             _snapshot = null;
             return json;
         }
@@ -302,20 +302,41 @@ internal sealed class SeededCollection
     /// <summary>One stored item: its JSON as written, its ID, and the JSON read once (dates kept as the text they are).</summary>
     internal sealed record Entry(string Json, string? Id, JObject? Record)
     {
-        private static readonly JsonSerializerSettings Reading = new() { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
+        private static readonly JsonSerializerSettings Exact = new() { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal, MaxDepth = 64 };
+        private static readonly JsonSerializerSettings Wide = new() { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
 
         public static Entry Of(string json)
         {
             JObject? record;
             try
             {
-                record = JsonConvert.DeserializeObject<JToken>(json, Reading) as JObject;
+                record = ReadObject(json);
             }
             catch (JsonException)
             {
                 record = null;
             }
-            return new Entry(json, record?["id"] is JValue { Type: JTokenType.String } id ? (string?)id : null, record);
+            return Of(json, record);
+        }
+
+        public static Entry Of(string json, JObject? record) => new(json, record?["id"] is JValue { Type: JTokenType.String } id ? (string?)id : null, record);
+
+        /// <summary>
+        /// <paramref name="json"/> read as the platform stores what it is sent: date-looking text stays the text it is, and
+        /// numbers keep their digits (decimals, or doubles for a number no decimal holds); <see langword="null"/> for JSON
+        /// that is not an object.
+        /// </summary>
+        /// <exception cref="JsonException">It is not JSON.</exception>
+        public static JObject? ReadObject(string json)
+        {
+            try
+            {
+                return JsonConvert.DeserializeObject<JToken>(json, Exact) as JObject;
+            }
+            catch (JsonReaderException)
+            {
+                return JsonConvert.DeserializeObject<JToken>(json, Wide) as JObject;
+            }
         }
     }
 }

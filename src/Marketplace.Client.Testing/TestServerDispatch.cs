@@ -141,7 +141,7 @@ internal sealed class TestServerDispatch : IRequestMatcher
         {
             try
             {
-                body = JToken.Parse(request.Body ?? "") as JObject;
+                body = SeededCollection.Entry.ReadObject(request.Body ?? ""); // as sent: dates as text, numbers with their digits
             }
             catch (Newtonsoft.Json.JsonException)
             {

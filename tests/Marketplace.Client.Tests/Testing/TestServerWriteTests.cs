@@ -177,6 +177,28 @@ public sealed class TestServerWriteTests : IAsyncLifetime
         Assert.Equal(3, (await All()).Count);
     }
 
+    // Issue 36, item 8: the body was parsed with Newtonsoft's defaults, so "…53.000Z" came back "…53Z", "+01:00" came back
+    // in the machine's zone and a long number lost digits. The platform stores what it is sent.
+    [Fact]
+    public async Task A_written_body_is_stored_and_served_exactly_as_sent()
+    {
+        const string Fields = "\"note\":\"2025-03-14T09:26:53.000Z\",\"local\":\"2025-03-14T10:26:53.000+01:00\",\"day\":\"2025-03-14\",\"price\":12345678.123456789012";
+        using var raw = new HttpClient { BaseAddress = _server.BaseUri };
+        raw.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "idt:TKN-1111-1111:raw");
+
+        using var created = await raw.PostAsync(Collection, new StringContent("{\"name\":\"kept\"," + Fields + "}", Encoding.UTF8, "application/json"));
+        var createdText = await created.Content.ReadAsStringAsync();
+        var id = (string)JObject.Parse(createdText)["id"]!;
+        using var updated = await raw.PutAsync(Collection + "/" + id, new StringContent("{\"later\":\"2025-06-02T17:05:11.480+02:00\",\"big\":1e30}", Encoding.UTF8, "application/json"));
+        var read = await raw.GetStringAsync(Collection + "/" + id);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Contains(Fields, createdText, StringComparison.Ordinal);
+        Assert.Contains(Fields, read, StringComparison.Ordinal);
+        Assert.Contains("\"later\":\"2025-06-02T17:05:11.480+02:00\"", read, StringComparison.Ordinal);
+        Assert.Equal(1e30, (double)JObject.Parse(read)["big"]!); // beyond a decimal: kept as a double, spelled 1E+30
+    }
+
     [Fact]
     public async Task The_token_is_masked_in_a_body_that_carries_it()
     {
