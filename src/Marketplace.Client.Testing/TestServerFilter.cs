@@ -167,14 +167,28 @@ internal abstract class TestServerFilter
     };
 
     /// <summary>
-    /// The order of two present values of one field: numbers as numbers, instants as instants, other text ordinally,
+    /// The order of two present values of one field: numbers as numbers, instants as instants, other text as text (<see cref="CompareText"/>),
     /// booleans false first; values of different kinds by kind (booleans, numbers, text).
     /// </summary>
     internal static int CompareValues(in Cell left, in Cell right) => SortKey.Of(left).CompareTo(SortKey.Of(right));
 
     /// <summary>
+    /// Text as the platform's RQL engine compares it: as text, culture-aware with the invariant culture (<c>apple</c>
+    /// before <c>Zed</c>, <c>a</c> before <c>A</c>), not by UTF-16 code (which puts every capital before every small
+    /// letter). Strings the culture finds equal but that differ (an ignorable character) are told apart ordinally, so
+    /// equality stays exact. In a process running in globalization-invariant mode the culture compares ordinally too.
+    /// </summary>
+    internal static int CompareText(string? left, string? right)
+    {
+#pragma warning disable CA1309 // culture-aware on purpose: it is the engine's order, and ties fall back to ordinal below
+        var compared = string.Compare(left, right, CultureInfo.InvariantCulture, CompareOptions.None);
+#pragma warning restore CA1309
+        return compared != 0 ? compared : string.CompareOrdinal(left, right);
+    }
+
+    /// <summary>
     /// A value read once for comparisons: its kind (missing first, then booleans, numbers, text), and its number, instant
-    /// or text. Numbers compare exactly (decimal) where they fit, instants by their UTC ticks, other text ordinally.
+    /// or text. Numbers compare exactly (decimal) where they fit, instants by their UTC ticks, other text as text (<see cref="CompareText"/>).
     /// </summary>
     internal readonly struct SortKey : IComparable<SortKey>
     {
@@ -221,7 +235,7 @@ internal abstract class TestServerFilter
                 -1 or 3 => 0,
                 0 => _number.CompareTo(other._number),
                 1 => _exact && other._exact ? _number.CompareTo(other._number) : Wide().CompareTo(other.Wide()),
-                _ => _exact && other._exact ? _ticks.CompareTo(other._ticks) : string.CompareOrdinal(_text, other._text),
+                _ => _exact && other._exact ? _ticks.CompareTo(other._ticks) : CompareText(_text, other._text),
             };
         }
 
@@ -318,7 +332,7 @@ internal abstract class TestServerFilter
                         _instant ??= TryInstant(Text, out var instant) ? instant : throw Unreadable("a date (e.g. 2025-03-14T09:26:53.123Z)");
                         return at.CompareTo(_instant.Value);
                     }
-                    return string.CompareOrdinal(value.Text, Text);
+                    return CompareText(value.Text, Text);
                 default:
                     throw new TestServerQueryException($"'{Field}' is {Kind(value.Type)}: it cannot be compared with a value" +
                         (value.Type == JTokenType.Array ? $"; filter its elements with any({Field},…) or all({Field},…)" : ""));
@@ -369,7 +383,7 @@ internal abstract class TestServerFilter
                 {
                     Comparison.Eq => empty,
                     Comparison.Ne => !empty,
-                    _ => value.Type == JTokenType.String && Holds(string.CompareOrdinal(value.Text, "")),
+                    _ => value.Type == JTokenType.String && Holds(CompareText(value.Text, "")),
                 };
             }
             return Holds(_constant!.CompareTo(value));

@@ -49,11 +49,14 @@ internal sealed class TestServerQuery
     private static Key[] Keys(string text, string parameter)
     {
         var keys = new List<Key>();
-        foreach (var item in text.Split(','))
+        foreach (var part in text.Split(','))
         {
+            // Spaces around a key are not part of it: "a, -b" is a then -b. A '+' sent unencoded arrived as a space and is
+            // trimmed with them, which leaves the key ascending (added, for select), as '+' says.
+            var item = part.Trim(' ');
             if (item.Trim().Length == 0) continue;
             var minus = item[0] == '-';
-            var name = item[0] is '-' or '+' or ' ' ? item.Substring(1) : item;
+            var name = item[0] is '-' or '+' ? item.Substring(1) : item;
             keys.Add(new Key(TestServerRql.Path(name, $"in {parameter}={text}"), name, minus));
         }
         if (keys.Count == 0) throw new TestServerQueryException($"No valid {(parameter == "order" ? "ordering" : "selected")} properties were detected in {parameter}={text}");

@@ -66,7 +66,7 @@ public sealed class QueryShapesTests : IAsyncLifetime
 
     // Ascending with nulls first (descending: last), as the platform's database sorts them.
     private static IOrderedEnumerable<Instance> ByRevisionDescendingThenName(IEnumerable<Instance> items) =>
-        items.OrderByDescending(i => i.Revision.HasValue).ThenByDescending(i => i.Revision ?? 0).ThenBy(i => i.Name, StringComparer.Ordinal);
+        items.OrderByDescending(i => i.Revision.HasValue).ThenByDescending(i => i.Revision ?? 0).ThenBy(i => i.Name, AsText);
 
     public static TheoryData<string> Shapes() => new(Cases.Keys);
 
@@ -95,10 +95,13 @@ public sealed class QueryShapesTests : IAsyncLifetime
         ["ge on numbers"] = (() => RqlQuery.Where(Rql.Ge("revision", 10)), s => s.Where(i => i.Revision >= 10)),
         ["gt on dates"] = (() => RqlQuery.Where(Rql.Gt("audit.created.at", Cutoff)).Select("+audit"), s => s.Where(i => Created(i) > Cutoff)),
         ["null()"] = (() => RqlQuery.Where(Rql.IsNull("externalId")), s => s.Where(i => i.ExternalId is null)),
-        ["order up, across pages"] = (() => RqlQuery.All.OrderBy("name"), s => s.OrderBy(i => i.Name, StringComparer.Ordinal)),
+        ["order up, across pages"] = (() => RqlQuery.All.OrderBy("name"), s => s.OrderBy(i => i.Name, AsText)),
         ["order down by a date"] = (() => RqlQuery.All.OrderByDescending("audit.created.at").Select("+audit"), s => s.OrderByDescending(Created)),
         ["order by two keys"] = (() => RqlQuery.All.OrderByDescending("revision").OrderBy("name"), s => ByRevisionDescendingThenName(s)),
     };
+
+    // Text in the order the platform's RQL engine compares it (RqlOracle.CompareText).
+    private static readonly IComparer<string?> AsText = Comparer<string?>.Create((a, b) => RqlOracle.CompareText(a ?? "", b ?? ""));
 
     [Theory]
     [MemberData(nameof(Shapes))]

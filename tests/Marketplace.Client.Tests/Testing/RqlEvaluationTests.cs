@@ -159,8 +159,17 @@ public sealed class RqlEvaluationTests : IAsyncLifetime
     [InlineData("order=created", "D,E,A,C,B")]
     [InlineData("order=-created", "B,C,A,D,E")]
     [InlineData("order=-revision,name", "B,E,A,D,C")]
-    [InlineData("order=%2Bname", "E,C,A,D,B")]
-    [InlineData("order= name", "E,C,A,D,B")]
+    // Text in the order the platform's RQL engine compares it (culture-aware, invariant: issue 36, item 8), not by UTF-16
+    // code, which put "O'Brien" before "beta*": symbols, then letters whatever their case.
+    [InlineData("order=%2Bname", "E,C,A,B,D")]
+    [InlineData("order= name", "E,C,A,B,D")]
+    [InlineData("order=-name", "D,B,A,C,E")]
+    [InlineData("gt(name,\"b\")", "B,D")]
+    [InlineData("le(name,\"beta*\")", "A,B,C,E")]
+    // Spaces after a comma are not part of a key.
+    [InlineData("order=-revision, name", "B,E,A,D,C")]
+    [InlineData("order=name, -revision", "E,C,A,B,D")]
+    [InlineData("order=revision , -name", "C,D,A,E,B")]
     [InlineData("ilike(name,\"*a*\")&order=-name", "B,A,C")]
     public async Task Order_sorts_by_each_key_in_turn_with_missing_values_first_ascending(string query, string expected) =>
         Assert.Equal(expected, await IdsAsync(query));

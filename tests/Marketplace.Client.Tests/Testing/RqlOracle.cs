@@ -67,11 +67,11 @@ internal static class RqlOracle
             if (Value is Marker.Empty)
             {
                 var empty = v is string s0 ? s0.Length == 0 : ((Array)v).Length == 0;
-                return Op switch { "eq" => empty, "ne" => !empty, _ => Order(string.CompareOrdinal((string)v, "")) };
+                return Op switch { "eq" => empty, "ne" => !empty, _ => Order(CompareText((string)v, "")) };
             }
             var c = v switch
             {
-                string s => string.CompareOrdinal(s, (string)Value),
+                string s => CompareText(s, (string)Value),
                 long n => Value is long l ? n.CompareTo(l) : ((decimal)n).CompareTo((decimal)Value),
                 decimal d => d.CompareTo(Value is long l2 ? l2 : (decimal)Value),
                 DateTimeOffset t => t.UtcDateTime.CompareTo(((DateTimeOffset)Value).UtcDateTime),
@@ -215,7 +215,7 @@ internal static class RqlOracle
             {
                 object? v = Field == "id" ? m.Id : m.Qty;
                 if (v is null) return false;
-                var c = v is string s ? string.CompareOrdinal(s, (string)Value) : ((long)v).CompareTo((long)Value);
+                var c = v is string s ? CompareText(s, (string)Value) : ((long)v).CompareTo((long)Value);
                 return Op switch { "eq" => c == 0, "ne" => c != 0, "gt" => c > 0, _ => c < 0 };
             }
             return Every ? r.Modules.All(Matches) : r.Modules.Any(Matches);
@@ -230,6 +230,14 @@ internal static class RqlOracle
     }
 
     /// <summary>A field's typed value, or null when the record has none.</summary>
+    // The platform's RQL engine compares text as .NET compares strings under the invariant culture (issue 36, item 8);
+    // two strings that culture holds equal are still two values, so equality is exact.
+    public static int CompareText(string a, string b)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture.CompareInfo.Compare(a, b, System.Globalization.CompareOptions.None);
+        return c != 0 ? c : string.CompareOrdinal(a, b);
+    }
+
     public static object? Get(Rec r, string field) => field switch
     {
         "name" => r.Name,
@@ -245,7 +253,7 @@ internal static class RqlOracle
 
     /// <summary>
     /// The records in the order of the keys (field, descending): a missing value first ascending and last descending,
-    /// text ordinally, numbers as numbers, timestamps as instants; ties in the order given.
+    /// text as text (<see cref="CompareText"/>), numbers as numbers, timestamps as instants; ties in the order given.
     /// </summary>
     public static IEnumerable<Rec> Sort(IEnumerable<Rec> records, IReadOnlyList<(string Field, bool Descending)> keys)
     {
@@ -256,7 +264,7 @@ internal static class RqlOracle
                 var (x, y) = (Get(a, field), Get(b, field));
                 var c = x is null ? (y is null ? 0 : -1) : y is null ? 1 : x switch
                 {
-                    string s => string.CompareOrdinal(s, (string)y),
+                    string s => CompareText(s, (string)y),
                     long n => n.CompareTo((long)y),
                     decimal d => d.CompareTo((decimal)y),
                     DateTimeOffset t => t.UtcDateTime.CompareTo(((DateTimeOffset)y).UtcDateTime),
