@@ -20,6 +20,7 @@ internal static class SurfaceWriter
         var envelopes = new StringBuilder();
         // Several list operations may return the same envelope type: its interfaces are declared once.
         var enveloped = new HashSet<string>(StringComparer.Ordinal);
+        var itemRoutes = ItemRoutes(operations);
         foreach (var operation in operations)
         {
             // The operation's name and path template, for its spans and metrics (Diagnostics/), and for the seeding methods
@@ -30,9 +31,13 @@ internal static class SurfaceWriter
             client.Append("        internal static readonly global::Marketplace.Client.Diagnostics.OperationInfo ").Append(InfoField(operation))
                 .Append(" = new(\"").Append(operation.Name).Append("\", \"").Append(Literal(operation.Path)).Append('"')
                 .Append(string.Concat(segments.Select(p => ", \"" + Literal(p.Placeholder!) + "\""))).AppendLine(");").AppendLine();
-            if (operation.List is not null)
+            if (operation.List is { } listed)
+            {
                 client.Append("        internal const string ").Append(InfoField(operation)).Append("PathParameters = \"")
                     .Append(string.Join(" ", segments.Select(p => p.Name))).AppendLine("\";").AppendLine();
+                client.Append("        internal const string ").Append(InfoField(operation)).Append("ItemRoutes = \"")
+                    .Append(Literal(itemRoutes.TryGetValue(listed.ItemType, out var routes) ? string.Join("\n", routes) : "").Replace("\n", "\\n")).AppendLine("\";").AppendLine();
+            }
             WriteRequest(client, operation);
             WritePage(client, contract, operation);
             if (operation.List is { } list)
@@ -186,6 +191,28 @@ internal static class SurfaceWriter
             .Append(list.ItemHasDeletedMark ? "static item => item.Metadata?.Deleted == true" : "static _ => false").AppendLine(", cancellationToken);")
             .AppendLine("        }").AppendLine();
         contract.Append(docs).Append("        ").Append(signature).AppendLine(";").AppendLine();
+    }
+
+    // Where the spec reads, replaces and deletes one item of each list's item type ("GET public/v1/integration/instances/{id}"):
+    // a GET or PUT answering that type, and a DELETE at the same template, whose path ends in a placeholder (the item's ID).
+    // The test server serves a seeded item there as well as at <list path>/{id} (the generator of its seeding methods reads
+    // the constant written per list operation).
+    private static Dictionary<string, List<string>> ItemRoutes(IReadOnlyList<Operation> operations)
+    {
+        var itemTypes = new HashSet<string>(operations.Where(o => o.List is not null).Select(o => o.List!.ItemType), StringComparer.Ordinal);
+        var routes = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var templates = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool EndsInPlaceholder(Operation o) => o.Path.EndsWith("}", StringComparison.Ordinal) && o.Path.LastIndexOf('{') > o.Path.LastIndexOf('/');
+        foreach (var operation in operations.Where(o => o.List is null && o.Method is "GET" or "PUT" && o.ResponseType is not null && EndsInPlaceholder(o)))
+        {
+            if (!itemTypes.Contains(operation.ResponseType!)) continue;
+            if (!routes.TryGetValue(operation.ResponseType!, out var list)) routes[operation.ResponseType!] = list = new List<string>();
+            list.Add(operation.Method + " " + operation.Path);
+            templates[operation.Path] = operation.ResponseType!;
+        }
+        foreach (var operation in operations.Where(o => o.Method == "DELETE" && templates.ContainsKey(o.Path)))
+            routes[templates[operation.Path]].Add("DELETE " + operation.Path);
+        return routes;
     }
 
     // The operation's request without paging or query: method, path with its segments escaped, the declared query

@@ -83,7 +83,9 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
                 .Select(p => (p.Name, Type: p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(
                     SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier))))
                 .ToList();
-            Write(text, collection, info, path, pageable.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), method.Name);
+            // Where else the spec reads or writes one of its items ("GET public/v1/integration/instances/{id}", one a line).
+            var routes = client.GetMembers(info + "ItemRoutes").OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst)?.ConstantValue as string ?? "";
+            Write(text, collection, info, path, pageable.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), method.Name, routes.Length > 0);
         }
 
         var source = new StringBuilder()
@@ -104,14 +106,16 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
         return new StepOutput(source, missing);
     }
 
-    private static void Write(StringBuilder text, string collection, string info, IReadOnlyList<(string Name, string Type)> path, string itemType, string listAll)
+    private static void Write(StringBuilder text, string collection, string info, IReadOnlyList<(string Name, string Type)> path, string itemType, string listAll, bool hasItemRoutes)
     {
         var items = path.Any(p => p.Name == "items") ? "records" : "items";
         var stream = "StreamAll" + collection + "Async";
         text.AppendLine("        /// <summary>")
             .Append("        /// Adds <paramref name=\"items\"/> to the collection that <see cref=\"global::Marketplace.Client.MarketplaceClient.").Append(listAll)
             .AppendLine("\"/> reads, after the items added")
-            .Append("        /// before: the server then pages it (and streams it, for <c>").Append(stream).AppendLine("</c>) as the platform does.")
+            .Append("        /// before: the server then pages it (and streams it, for <c>").Append(stream).AppendLine("</c>) as the platform does,")
+            .Append("        /// and reads, replaces and deletes each item at the collection's path and its ID")
+            .AppendLine(hasItemRoutes ? ", and wherever else the spec does (<see cref=\"global::Marketplace.Client.MarketplaceClient." + info + "ItemRoutes\"/>)." : ".")
             .AppendLine("        /// </summary>");
         foreach (var (parameter, _) in path)
             text.Append("        /// <param name=\"").Append(parameter).Append("\">The <c>").Append(parameter).AppendLine("</c> of the collection's path, as the client will send it.</param>");
@@ -125,7 +129,8 @@ public sealed class TestServerSurfaceGenerator : IIncrementalGenerator
             .Append("global::System.Collections.Generic.IEnumerable<").Append(itemType).Append("> ").Append(items).AppendLine(") =>")
             .Append("            AddItems(global::Marketplace.Client.MarketplaceClient.").Append(info).Append(", new object?[] { ")
             .Append(string.Join(", ", path.Select(p => Identifier(p.Name))))
-            .Append(" }, ").Append(items).AppendLine(");")
+            .Append(" }, ").Append(items)
+            .Append(hasItemRoutes ? ", global::Marketplace.Client.MarketplaceClient." + info + "ItemRoutes" : "").AppendLine(");")
             .AppendLine();
     }
 

@@ -280,7 +280,8 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
     // The values come in the order of the operation's path parameters, which OperationInfo names as the template spells
     // them ({thing-id}); each is written as the client writes it (MarketplaceRequest.Segment: invariant numbers, enums by
     // their wire value, escaped), so the seeded path is the one the client's request will have.
-    private MarketplaceTestServer AddItems<T>(OperationInfo operation, object?[] pathValues, IEnumerable<T> items)
+    // itemRoutes: where else the spec reads, replaces or deletes one of its items, one "METHOD template" a line.
+    internal MarketplaceTestServer AddItems<T>(OperationInfo operation, object?[] pathValues, IEnumerable<T> items, string itemRoutes = "")
     {
         if (items is null) throw new ArgumentNullException(nameof(items));
         ThrowIfDisposed();
@@ -299,7 +300,9 @@ public sealed partial class MarketplaceTestServer : IAsyncDisposable, IDisposabl
             ? throw new ArgumentNullException(nameof(items), "The items hold a null item.")
             : Serialization.MarketplaceJson.Serialize(item)).ToList();
         // Keyed by the decoded path, as the request's path is compared (an ID with reserved characters arrives escaped).
-        _collections.GetOrAdd(Uri.UnescapeDataString(path), static key => new SeededCollection(key)).Add(json);
+        var collection = _collections.GetOrAdd(Uri.UnescapeDataString(path), static key => new SeededCollection(key));
+        collection.RouteItems(itemRoutes);
+        collection.Add(json);
         return this;
     }
 

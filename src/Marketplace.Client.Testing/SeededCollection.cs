@@ -29,6 +29,22 @@ internal sealed class SeededCollection
     /// <param name="path">The collection's path (decoded), e.g. <c>/public/v1/integration/extensions/EXT-1/instances</c>.</param>
     public SeededCollection(string path) => _path = path;
 
+    /// <summary>
+    /// Where, besides <c>&lt;path&gt;/{id}</c>, the spec reads, replaces or deletes one item: the method and the template's
+    /// segments, the last one the item's ID (e.g. GET <c>public/v1/integration/instances/{id}</c>).
+    /// </summary>
+    public IReadOnlyList<(string Method, string[] Segments)> ItemRoutes { get; private set; } = Array.Empty<(string, string[])>();
+
+    /// <summary>Takes the routes of <paramref name="routes"/> ("METHOD template", one a line), once.</summary>
+    public void RouteItems(string routes)
+    {
+        if (routes.Length == 0 || ItemRoutes.Count > 0) return;
+        ItemRoutes = routes.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', 2))
+            .Select(parts => (parts[0], parts[1].Split('/', StringSplitOptions.RemoveEmptyEntries)))
+            .ToArray();
+    }
+
     public void Add(IEnumerable<string> json)
     {
         var entries = json.Select(Entry.Of).ToList();

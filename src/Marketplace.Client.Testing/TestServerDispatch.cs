@@ -87,16 +87,50 @@ internal sealed class TestServerDispatch : IRequestMatcher
                 _ => null,
             };
         }
-        var slash = path.LastIndexOf('/');
-        if (slash <= 0 || !_collections.TryGetValue(Uri.UnescapeDataString(path[..slash]), out collection)) return null;
-        var id = Uri.UnescapeDataString(path[(slash + 1)..]);
-        return method switch
+        var operation = method switch
         {
-            "GET" => (SeededOperation.Get, collection, id),
-            "PUT" => (SeededOperation.Update, collection, id),
-            "DELETE" => (SeededOperation.Delete, collection, id),
-            _ => null,
+            "GET" => SeededOperation.Get,
+            "PUT" => SeededOperation.Update,
+            "DELETE" => SeededOperation.Delete,
+            _ => SeededOperation.None,
         };
+        if (operation == SeededOperation.None) return null;
+        var slash = path.LastIndexOf('/');
+        if (slash > 0 && _collections.TryGetValue(Uri.UnescapeDataString(path[..slash]), out collection))
+            return (operation, collection, Uri.UnescapeDataString(path[(slash + 1)..]));
+        return ItemElsewhere(method, operation, path);
+    }
+
+    // An item at a path of the spec's own that is not <collection>/{id} (GET /integration/instances/{id} for items listed at
+    // /integration/extensions/{extensionId}/instances): the collection that holds the ID, else (for its 404) the first
+    // whose route the path takes.
+    private (SeededOperation, SeededCollection, string?)? ItemElsewhere(string method, SeededOperation operation, string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        (SeededOperation, SeededCollection, string?)? routed = null;
+        foreach (var collection in _collections.Values)
+        {
+            foreach (var (routeMethod, template) in collection.ItemRoutes)
+            {
+                if (routeMethod != method || !Takes(template, segments)) continue;
+                var id = segments[^1];
+                if (collection.Get(id) is not null) return (operation, collection, id);
+                routed ??= (operation, collection, id);
+            }
+        }
+        return routed;
+    }
+
+    // Whether the path's segments are the template's: each literal as written, each {placeholder} one segment.
+    private static bool Takes(string[] template, string[] segments)
+    {
+        if (template.Length != segments.Length) return false;
+        for (var i = 0; i < template.Length; i++)
+        {
+            var placeholder = template[i].StartsWith('{') && template[i].EndsWith('}');
+            if (!placeholder && !string.Equals(template[i], segments[i], StringComparison.Ordinal)) return false;
+        }
+        return true;
     }
 
     private Task<IResponseMessage> Respond(IRequestMessage request)

@@ -103,8 +103,15 @@ await using (var testServer = Marketplace.Client.Testing.MarketplaceTestServer.S
     await foreach (var _ in seededClient.StreamAllThingInstancesAsync(thing, 3, "q", "o", "5")) streamed++;
     if (paged != 120 || streamed != 120) failures.Add($"AddThingInstances: {paged} paged and {streamed} streamed, expected 120 each");
     const string expected = "/public/v1/integration/things/THG 1/ä/versions/3/searches/q/o/pages/5/instances";
-    foreach (var request in testServer.Requests.Where(r => r.Path != expected))
+    foreach (var request in testServer.Requests.Where(r => r.Path != expected && !r.Path.StartsWith("/public/v1/integration/instances/", StringComparison.Ordinal)))
         failures.Add($"AddThingInstances: a request to {request.Path}, not {expected}");
+    // The write fragment reads, replaces and deletes an instance at /integration/instances/{id}: the seeded items answer there.
+    var one = await seededClient.GetInstanceAsync("INS-0000-0000-1111-0005");
+    if (one.Id != "INS-0000-0000-1111-0005") failures.Add($"GetInstanceAsync on the test server read {one.Id}");
+    await seededClient.DeleteInstanceAsync("INS-0000-0000-1111-0006");
+    var left = 0;
+    await foreach (var _ in seededClient.ListAllThingInstancesAsync(thing, 3, "q", "o", "5")) left++;
+    if (left != 119) failures.Add($"DeleteInstanceAsync on the test server left {left} of 120 items, not 119");
     try
     {
         await seededClient.ListThingInstancesAsync(thing, 4, "q", "o", "5");

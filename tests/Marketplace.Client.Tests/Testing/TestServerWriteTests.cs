@@ -199,6 +199,37 @@ public sealed class TestServerWriteTests : IAsyncLifetime
         Assert.Equal(1e30, (double)JObject.Parse(read)["big"]!); // beyond a decimal: kept as a double, spelled 1E+30
     }
 
+    // Issue 36, item 8: the spec reads, replaces and deletes an instance at /integration/instances/{id}, not under the
+    // extension's list path; a seeded item must answer there too (the generated Add… methods pass the spec's item routes).
+    [Fact]
+    public async Task A_seeded_item_answers_at_the_specs_own_item_path_too()
+    {
+        const string Routes = "GET public/v1/integration/instances/{instanceId}\nPUT public/v1/integration/instances/{instanceId}\nDELETE public/v1/integration/instances/{instanceId}";
+        var seeded = TestApi.Instances(2).Select(i => { i.Id = i.Id!.Replace("INS-", "INS-7", StringComparison.Ordinal); return i; }).ToList();
+        _server.AddItems(MarketplaceClient.ListExtensionInstancesOperation, new object?[] { "EXT-2222-2222-2222" }, seeded, Routes);
+        using var raw = new HttpClient { BaseAddress = _server.BaseUri };
+        raw.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "idt:TKN-1111-1111:raw");
+        var first = "public/v1/integration/instances/" + seeded[0].Id;
+        var second = "public/v1/integration/instances/" + seeded[1].Id;
+
+        var read = JObject.Parse(await raw.GetStringAsync(first));
+        using var replaced = await raw.PutAsync(first, new StringContent("{\"name\":\"moved\"}", Encoding.UTF8, "application/json"));
+        using var deleted = await raw.DeleteAsync(second);
+        using var unknown = await raw.GetAsync("public/v1/integration/instances/INS-0000-0000-0000-4040");
+        using var notARoute = await raw.PostAsync(first, new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(seeded[0].Id, (string)read["id"]!);
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("The instance 'INS-0000-0000-0000-4040' was not found.", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, notARoute.StatusCode);
+        var listed = new List<Instance>();
+        await foreach (var instance in _client.ListAllExtensionInstancesAsync("EXT-2222-2222-2222")) listed.Add(instance);
+        Assert.Equal(new (string?, string?)[] { (seeded[0].Id, "moved") }, listed.Select(i => (i.Id, i.Name)));
+        Assert.Equal(3, (await All()).Count); // the other extension's instances are untouched
+    }
+
     [Fact]
     public async Task The_token_is_masked_in_a_body_that_carries_it()
     {
