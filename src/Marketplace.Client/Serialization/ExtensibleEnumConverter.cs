@@ -31,9 +31,11 @@ internal abstract class ExtensibleEnumConverter<T> : JsonConverter
         }
     }
 
+    // default(T) holds no wire value (its ToString is ""): written as null, the value it stands for, not as an empty
+    // string the server would take for a status.
     public override void WriteJson(JsonWriter writer, object? value, JsonSerializer serializer)
     {
-        if (value is null) writer.WriteNull();
+        if (value is null || value.Equals(default(T))) writer.WriteNull();
         else writer.WriteValue(value.ToString());
     }
 }

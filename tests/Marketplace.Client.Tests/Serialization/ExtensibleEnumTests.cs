@@ -102,4 +102,15 @@ public class ExtensibleEnumTests
         Assert.Equal(InstanceStatusKind.Unknown, default(InstanceStatus).Kind);
         Assert.Throws<ArgumentNullException>(() => new InstanceStatus(null!));
     }
+
+    // Issue 36 ("also look at"): default(InstanceStatus) holds no value; it was written as "" (a status the platform would
+    // refuse or, worse, store). It is written as null, as a nullable status with no value is.
+    [Fact]
+    public void A_default_value_is_written_as_null_not_as_an_empty_status()
+    {
+        var written = Marketplace.Client.Serialization.MarketplaceJson.Serialize(new Instance { Status = default(InstanceStatus) });
+
+        Assert.Equal("""{"status":null}""", written);
+        Assert.Equal("""{"status":""}""", Marketplace.Client.Serialization.MarketplaceJson.Serialize(new Instance { Status = new InstanceStatus("") }));
+    }
 }
