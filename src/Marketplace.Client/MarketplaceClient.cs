@@ -25,6 +25,9 @@ public partial class MarketplaceClient : IDisposable
     private readonly TimeSpan _readTimeout = MarketplaceClientOptions.DefaultReadTimeout;
     private readonly TimeProvider _time = TimeProvider.System;
 
+    // The longest streamed record read (MarketplaceClientOptions.MaxResponseBytes, in characters).
+    private readonly long _maxResponseBytes = MarketplaceClientOptions.DefaultMaxResponseBytes;
+
     /// <summary>
     /// Creates a client over <paramref name="httpClient"/>, which you own and configure: its
     /// <see cref="HttpClient.BaseAddress"/> (e.g. <c>https://api.platform.softwareone.com/</c>), its
@@ -66,6 +69,7 @@ public partial class MarketplaceClient : IDisposable
         _prefetchPages = options.PrefetchPages;
         _maxItemsWithoutTotal = options.MaxItemsWithoutTotal;
         _readTimeout = options.ReadTimeout;
+        _maxResponseBytes = options.MaxResponseBytes;
         _time = options.TimeProvider ?? TimeProvider.System;
     }
 

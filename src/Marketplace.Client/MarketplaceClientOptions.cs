@@ -113,8 +113,14 @@ public sealed class MarketplaceClientOptions
     /// <summary>The default <see cref="ReadTimeout"/>: 120 seconds.</summary>
     public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(120);
 
-    /// <summary>The largest response body the client reads, in bytes; a larger one fails the call. Default: 64 MiB.</summary>
-    public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// The largest response body the client reads, in bytes; a larger one fails the call. In a stream, the longest record
+    /// (line), in characters: a longer one, or a body that never sends a line break, ends the stream with
+    /// <see cref="MarketplaceApiException"/>. Default: 64 MiB.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
+    internal const long DefaultMaxResponseBytes = 64L * 1024 * 1024;
 
     /// <summary>How GET requests are retried on transient failures.</summary>
     public MarketplaceRetryOptions Retry { get; set; } = new();

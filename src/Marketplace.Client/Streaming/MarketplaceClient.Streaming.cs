@@ -85,7 +85,8 @@ public partial class MarketplaceClient
         // Past the headers no attempt timeout applies: each read has the read timeout, so a stall ends the stream (as a
         // broken connection, with the count) instead of holding the reader forever.
         using var stream = BodyReadStream.Wrap(body, readTimeout, _time, BodyReadStream.EncodingOf(response));
-        using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024);
+        using var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024);
+        var reader = new Streaming.LineReader(text, _maxResponseBytes);
 
         // Lines are read ahead in batches and parsed on the thread pool, a few batches at a time, then handed out in
         // order: parsing is most of the work, and this way it uses more than one core, as prefetched pages do. A batch
@@ -155,9 +156,12 @@ public partial class MarketplaceClient
         }
 
         if (broken is not null)
-            throw Broken(operation, broken is UndecodableBodyException
-                ? $"the stream could not be read: {broken.Message}"
-                : $"the connection broke in the middle of the stream ({broken.Message})", received, declared, headers, broken);
+            throw Broken(operation, broken switch
+                {
+                    UndecodableBodyException => $"the stream could not be read: {broken.Message}",
+                    Streaming.OversizedRecordException oversized => $"record {read + 1} of the stream is longer than {oversized.MaxLength} characters (MaxResponseBytes), or never ends; it was not read",
+                    _ => $"the connection broke in the middle of the stream ({broken.Message})",
+                }, received, declared, headers, broken);
         if (received < declared)
             throw Broken(operation, $"the stream ended cleanly after {received} of the {declared} records it declared (MPT-Item-Count): the export is truncated", received, declared, headers);
         if (received % ProgressEvery != 0 || received == 0) options.Progress?.Report(new MarketplaceStreamProgress(declared, received));
@@ -243,9 +247,9 @@ public partial class MarketplaceClient
         return declared;
     }
 
-    private static async Task<string?> ReadLineAsync(StreamReader reader, HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string?> ReadLineAsync(Streaming.LineReader reader, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-#if NET7_0_OR_GREATER
+#if NET5_0_OR_GREATER
         _ = response;
         return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
 #else
@@ -254,7 +258,7 @@ public partial class MarketplaceClient
         {
             try
             {
-                return await reader.ReadLineAsync().ConfigureAwait(false);
+                return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {

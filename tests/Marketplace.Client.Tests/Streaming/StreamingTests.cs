@@ -364,6 +364,40 @@ public sealed class StreamingTests : IDisposable
         Assert.Empty(_api.WireMock.LogEntries);
     }
 
+    // Issue 36 ("also look at"): a streamed line had no length cap, so a body without line breaks grew one string until the
+    // process ran out of memory. A record longer than MaxResponseBytes (in characters) ends the stream.
+    [Fact]
+    public async Task A_record_longer_than_MaxResponseBytes_ends_the_stream_saying_which_and_why()
+    {
+        var huge = TestApi.Record(1).Replace("\"id\"", "\"note\":\"" + new string('x', 5000) + "\",\"id\"", StringComparison.Ordinal);
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/jsonl").WithHeader("MPT-Streaming", "true").WithHeader("MPT-Item-Count", "3")
+                .WithBody(TestApi.Record(0) + "\r\n" + huge + "\n" + TestApi.Record(2) + "\n"));
+        using var client = _api.CreateClient(o => o.MaxResponseBytes = 4096);
+        var received = new List<string?>();
+
+        var error = await Assert.ThrowsAsync<MarketplaceApiException>(async () =>
+        {
+            await foreach (var instance in client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)) received.Add(instance.Id);
+        });
+
+        Assert.Single(received);
+        Assert.Contains("record 2 of the stream is longer than 4096 characters (MaxResponseBytes)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lines_end_at_lf_crlf_or_cr_and_a_last_line_without_a_break_is_a_record()
+    {
+        _api.WireMock.Given(Request.Create().WithPath(TestApi.InstancesPath).UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/jsonl").WithHeader("MPT-Streaming", "true").WithHeader("MPT-Item-Count", "4")
+                .WithBody(TestApi.Record(0) + "\r\n" + TestApi.Record(1) + "\r" + TestApi.Record(2) + "\n\n" + TestApi.Record(3)));
+        var received = new List<string?>();
+
+        await foreach (var instance in _api.Client.StreamAllExtensionInstancesAsync(TestApi.ExtensionId)) received.Add(instance.Id);
+
+        Assert.Equal(4, received.Count);
+    }
+
     private static MarketplaceClient Client(Uri baseUri, TimeSpan? attemptTimeout = null) => new(new MarketplaceClientOptions
     {
         BaseUri = baseUri,
