@@ -139,20 +139,18 @@ public partial class MarketplaceClient
 #else
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
-                // The body is in memory (BufferingHandler), so it can be read again with doubles (MarketplaceJsonReader.Read).
+                // Exact numbers; the body is in memory (BufferingHandler), so a body with a number no decimal holds is read
+                // again from the start with doubles (MarketplaceJsonReader).
                 var serializer = JsonSerializer.Create(ResponseSettings.Value);
-                model = MarketplaceJsonReader.Read(
-                    exact =>
-                    {
-                        using var json = new MarketplaceJsonReader(new StreamReader(stream, System.Text.Encoding.UTF8, true, 4096, leaveOpen: true), exact);
-                        return serializer.Deserialize<T>(json);
-                    },
-                    () =>
-                    {
-                        if (!stream.CanSeek) return false;
-                        stream.Position = 0;
-                        return true;
-                    });
+                try
+                {
+                    model = Deserialize<T>(serializer, stream, exact: true);
+                }
+                catch (JsonReaderException) when (stream.CanSeek)
+                {
+                    stream.Position = 0;
+                    model = Deserialize<T>(serializer, stream, exact: false);
+                }
             }
         }
         catch (JsonException ex)
@@ -160,6 +158,12 @@ public partial class MarketplaceClient
             throw new MarketplaceApiException("Could not deserialize the response body stream as " + typeof(T).FullName + ".", status, string.Empty, headers, ex);
         }
         return model ?? throw new MarketplaceApiException("Response was null which was not expected.", status, string.Empty, headers, null);
+    }
+
+    private static T? Deserialize<T>(JsonSerializer serializer, Stream stream, bool exact)
+    {
+        using var json = new MarketplaceJsonReader(new StreamReader(stream, System.Text.Encoding.UTF8, true, 1024, leaveOpen: true), exact);
+        return serializer.Deserialize<T>(json);
     }
 
     private static Task<string> ReadStringAsync(HttpContent content, CancellationToken cancellationToken) =>

@@ -13,7 +13,8 @@ namespace Marketplace.Client.Serialization;
 /// <see cref="DateParseHandling.DateTimeOffset"/>, everything else with <c>None</c>.
 /// A number in free-form JSON is read as a <see cref="decimal"/> (<see cref="FloatParseHandling.Decimal"/>), so
 /// <c>12345678.123456789012</c> is written back with every digit; a double keeps 15 to 17. A document holding a number
-/// no decimal holds (beyond ±7.9e28) is read again with doubles (<see cref="Read{T}"/>): it loses digits, not its data.
+/// no decimal holds (beyond ±7.9e28) is read again with doubles by each caller (a page from its buffered body, a streamed
+/// record from its line, <see cref="Deserialize{T}(JsonSerializer, string)"/>): it loses digits, not its data.
 /// </summary>
 internal sealed class MarketplaceJsonReader : JsonTextReader
 {
@@ -68,33 +69,24 @@ internal sealed class MarketplaceJsonReader : JsonTextReader
     }
 
     /// <summary>Reads <paramref name="json"/> with <paramref name="serializer"/> through this reader; like
-    /// <c>JsonConvert.DeserializeObject</c>, text after the value is an error.</summary>
+    /// <c>JsonConvert.DeserializeObject</c>, text after the value is an error. Numbers are exact; a text with a number no
+    /// decimal holds is read again with doubles.</summary>
     public static T? Deserialize<T>(JsonSerializer serializer, string json)
     {
         serializer.CheckAdditionalContent = true;
-        return Read(
-            exact =>
-            {
-                using var reader = new MarketplaceJsonReader(new StringReader(json), exact);
-                return serializer.Deserialize<T>(reader);
-            },
-            static () => true);
-    }
-
-    /// <summary>
-    /// <paramref name="parse"/> with exact numbers; when that fails and <paramref name="rewind"/> can go back to the start,
-    /// once more with doubles. A number no decimal holds is the one failure doubles do not share: for any other, the second
-    /// parse fails the same way, and its exception is the one thrown.
-    /// </summary>
-    public static T Read<T>(Func<bool, T> parse, Func<bool> rewind)
-    {
         try
         {
-            return parse(true);
+            return Deserialize<T>(serializer, json, exact: true);
         }
-        catch (JsonReaderException) when (rewind())
+        catch (JsonReaderException)
         {
-            return parse(false);
+            return Deserialize<T>(serializer, json, exact: false);
         }
+    }
+
+    private static T? Deserialize<T>(JsonSerializer serializer, string json, bool exact)
+    {
+        using var reader = new MarketplaceJsonReader(new StringReader(json), exact);
+        return serializer.Deserialize<T>(reader);
     }
 }

@@ -41,8 +41,7 @@ internal sealed class LineReader
                 if (_buffer[_start] == '\n') _start++;
                 _skipLineFeed = false;
             }
-            var at = _start;
-            while (at < _end && _buffer[at] is not ('\n' or '\r')) at++;
+            var at = LineBreak(_start, _end);
             var length = at - _start;
             if (_long.Length + length > MaxLength) throw new OversizedRecordException(MaxLength);
             if (at < _end)
@@ -66,6 +65,19 @@ internal sealed class LineReader
             if (read == 0) _ended = true;
             else _end = read;
         }
+    }
+
+    // The first CR or LF from start on, or end when there is none (vectorized where the runtime has spans).
+    private int LineBreak(int start, int end)
+    {
+#if NET5_0_OR_GREATER
+        var found = _buffer.AsSpan(start, end - start).IndexOfAny('\n', '\r');
+        return found < 0 ? end : start + found;
+#else
+        var at = start;
+        while (at < end && _buffer[at] is not ('\n' or '\r')) at++;
+        return at;
+#endif
     }
 
 #if NET5_0_OR_GREATER

@@ -180,6 +180,19 @@ public partial class MarketplaceClient
         public Exception? Inner { get; set; }
     }
 
+    // One record: false when the line is not a JSON object; text after the object makes Read throw ("Additional text").
+    private static bool ParseRecord<T>(JsonSerializer serializer, string line, bool exact, out T? item)
+    {
+        using var json = new Serialization.MarketplaceJsonReader(new StringReader(line), exact);
+        item = default;
+        if (!json.Read() || json.TokenType != JsonToken.StartObject) return false;
+        item = serializer.Deserialize<T>(json);
+        while (json.Read())
+        {
+        }
+        return true;
+    }
+
     private static ParsedBatch<T> ParseBatch<T>(List<string> lines, long first)
     {
         var serializer = JsonSerializer.Create(StreamSerializerSettings.Value);
@@ -189,20 +202,17 @@ public partial class MarketplaceClient
             var number = first + i + 1;
             try
             {
-                var line = lines[i];
-                var (isObject, item) = Serialization.MarketplaceJsonReader.Read(
-                    exact =>
-                    {
-                        using var json = new Serialization.MarketplaceJsonReader(new StringReader(line), exact);
-                        if (!json.Read() || json.TokenType != JsonToken.StartObject) return (false, default(T));
-                        var read = serializer.Deserialize<T>(json);
-                        // Anything after the object (a second value) makes Read throw: "Additional text encountered".
-                        while (json.Read())
-                        {
-                        }
-                        return (true, read);
-                    },
-                    static () => true);
+                // Exact numbers, or doubles for a record with a number no decimal holds (Serialization.MarketplaceJsonReader).
+                bool isObject;
+                T? item;
+                try
+                {
+                    isObject = ParseRecord(serializer, lines[i], exact: true, out item);
+                }
+                catch (JsonReaderException)
+                {
+                    isObject = ParseRecord(serializer, lines[i], exact: false, out item);
+                }
                 if (!isObject)
                 {
                     batch.Error = $"record {number} of the stream is not a JSON object";
