@@ -11,11 +11,11 @@
 #    service with a faked IMarketplaceClient and against MarketplaceTestServer (tests/ConsumerTests)
 #  - regenerate: in a copy of the repository, a build with no change does not run the generation step, renaming or
 #    deleting a fragment does (and the deleted fragment's overlay actions then fail the build), an NSwag
-#    upgrade and a description edit do, a new property in a fragment reaches the built assembly, a new list fragment fails the build until it is
-#    named (saying which overlay action to add) and then gets paging, RQL and its interface members by generation
+#    upgrade and a description edit do, a new property in a fragment reaches the built assembly, a new list fragment is named by rule (no
+#    overlay action) and gets paging, RQL and its interface members by generation
 #    (tests/RegenerationCheck drives it through 250 items), a fragment of writes (POST 201, GET by id, PUT, DELETE 204,
-#    actions with and without a body, a multipart upload, a binary download) fails until named and then builds
-#    warning-free and works in the class and the interface, a POST answered 503 sent exactly once and one answered 429
+#    actions with and without a body, a multipart upload, a binary download) is named by rule, one name overridden by
+#    the overlay, builds warning-free and works in the class and the interface, a POST answered 503 sent exactly once and one answered 429
 #    sent again, a download three times MaxResponseBytes delivered whole, a list whose path takes {thing-id}, an integer
 #    and segments named query, options and limit seeded through the test server and paged and streamed, and a conflicting redefinition of a shared component
 #    fails the build naming the component and both files
@@ -179,35 +179,38 @@ new_property_reaches_the_assembly() {
 run new-property-reaches-the-assembly new_property_reaches_the_assembly
 
 new_list_fragment_gets_the_collection_surface() {
-  # A third fragment written the way the seeds are: a list operation with no operationId and no query parameters.
+  # A third fragment written the way the seeds are: a list operation with no operationId and no query parameters. It is
+  # named by rule (ListInstances), with no overlay action.
   sed -e 's|"/public/v1/integration/extensions/{extensionId}/instances"|"/public/v1/integration/instances"|' \
       -e 's|"parameters":\[{"name":"extensionId","in":"path","required":true,"schema":{"type":"string"}}\],||' \
       "$copy/openapi/list-extension-instances.json" > "$copy/openapi/list-instances.json"
   grep -q '"/public/v1/integration/instances":{"get":{"tags":\["Instance"\],"responses"' "$copy/openapi/list-instances.json" \
     || { echo "the new fragment was not written as expected"; return 1; }
-  if build_copy >"$work/unnamed-build.log" 2>&1; then echo "the build passed with an unnamed operation"; return 1; fi
-  grep -F '$.paths['"'"'/public/v1/integration/instances'"'"'].get' "$work/unnamed-build.log" | grep -F '"update":{"operationId":"ListInstances"}' \
-    || { cat "$work/unnamed-build.log"; echo "the failure does not give the overlay action to add"; return 1; }
-  # The one action the new fragment needs.
-  sed -i 's|  "actions": \[|  "actions": [\n    {"target": "$.paths['"'"'/public/v1/integration/instances'"'"'].get", "description": "Name the new list operation.", "update": {"operationId": "ListInstances"}},|' \
-    "$copy/openapi/overlay.json"
-  build_copy
+  build_copy -warnaserror || return 1
+  grep -q "ListAllInstancesAsync" "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/MarketplaceClient.Operations.g.cs \
+    || { echo "the new list operation was not named ListInstances by rule"; return 1; }
 }
 run new-list-fragment-gets-the-collection-surface new_list_fragment_gets_the_collection_surface
 
 new_write_fragment_gets_every_operation_shape() {
   # A fragment of writes as the platform publishes them (no operationId, {id} path parameters, problem-details error
   # bodies, the shared Instance schema by reference): POST 201, GET by id, PUT, DELETE 204, an action answering 204, an
-  # action with a body, a multipart/form-data upload (a JSON part and a file part) and a binary download. Named by one overlay action each and nothing else edited, it must build with warnings as
-  # errors (every parameter documented) and every method must work in the class and the interface (RegenerationCheck).
+  # action with a body, a multipart/form-data upload (a JSON part and a file part) and a binary download. Named by rule
+  # and nothing else edited, it must build with warnings as errors (every parameter documented); with one name
+  # overridden by the overlay, every method must work in the class and the interface (RegenerationCheck).
   cp "$repo/tests/RegenerationCheck/fragments/instance-writes.json" "$copy/openapi/instance-writes.json" || return 1
-  if build_copy >"$work/unnamed-writes.log" 2>&1; then echo "the build passed with unnamed write operations"; return 1; fi
-  grep -F '"update":{"operationId":"CreateInstance"}' "$work/unnamed-writes.log" >/dev/null \
-    || { cat "$work/unnamed-writes.log"; echo "the failure does not give the overlay action for the POST"; return 1; }
+  # Named by rule, no overlay action: every method by its shape.
+  build_copy -warnaserror >"$work/unnamed-writes.log" 2>&1 || { tail -30 "$work/unnamed-writes.log"; echo "the write fragment does not build without overlay actions"; return 1; }
+  local operations; operations=$(echo "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/MarketplaceClient.Operations.g.cs)
+  local op
+  for op in CreateInstance GetInstance UpdateInstance DeleteInstance DisconnectInstance RenameInstance CreateInstanceAttachment \
+            DownloadInstanceAttachment UpdateInstanceAttachment ListThingVersionSearchPageInstances; do
+    grep -q " ${op}Async(" $operations || { echo "the rule did not name ${op}"; return 1; }
+  done
+  # The overlay overrides a rule name (ListThingVersionSearchPageInstances becomes ListThingInstances).
   sed -i '/  "actions": \[/r '"$repo/tests/RegenerationCheck/fragments/instance-writes.overlay-actions.txt" "$copy/openapi/overlay.json" || return 1
   build_copy -warnaserror | tee "$work/writes-build.log" || return 1
   if grep -E "warning (CS1573|CS1591|MPGEN)" "$work/writes-build.log"; then echo "the write operations build with warnings"; return 1; fi
-  local operations; operations=$(echo "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/MarketplaceClient.Operations.g.cs)
   if grep -E "<returns>(OK|Created|No Content)</returns>|A server side error occurred|can be used by other objects" $operations; then
     echo "NSwag's boilerplate reached the public docs"; return 1
   fi
@@ -225,8 +228,9 @@ renaming_or_deleting_a_fragment_regenerates() {
   grep -q "$generation_message" "$work/renamed-build.log" || { echo "renaming a fragment did not regenerate"; return 1; }
   rm "$copy/openapi/instance-writes-renamed.json"
   if build_copy >"$work/deleted-build.log" 2>&1; then echo "the build passed with overlay actions naming operations of a deleted fragment"; return 1; fi
-  grep -F "(Name the new operation (the regeneration check's write fragment).) matches nothing in the merged spec" "$work/deleted-build.log" >/dev/null \
-    || { tail -20 "$work/deleted-build.log"; echo "the failure does not name the stale overlay action"; return 1; }
+  # One MSBuild error at the overlay's action (file(line,col)), quoting its target.
+  grep -E "overlay\.json\([0-9]+,[0-9]+\): error MPSPEC003: .*\(Name the new operation \(the regeneration check's write fragment\).*its target \"\\\$\.paths\['/public/v1/integration/things/.*matches nothing in the merged spec" "$work/deleted-build.log" >/dev/null \
+    || { tail -20 "$work/deleted-build.log"; echo "the failure does not name the stale overlay action at its place"; return 1; }
   sed -i "/the regeneration check's write fragment/d" "$copy/openapi/overlay.json"
   build_copy || return 1
   if grep -q "DisconnectInstanceAsync" $operations; then echo "the deleted operations are still in the client"; return 1; fi

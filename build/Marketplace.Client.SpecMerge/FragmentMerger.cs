@@ -128,7 +128,9 @@ public static class FragmentMerger
         if (!paths.TryGetValue(path, out var existing))
         {
             var owners = item.Properties().ToDictionary(p => p.Name, _ => fragmentName, StringComparer.Ordinal);
-            paths[path] = (SortPathItem((JObject)item.DeepClone()), owners);
+            var copy = (JObject)item.DeepClone();
+            foreach (var field in copy.Properties()) MarkOrigin(field, fragmentName);
+            paths[path] = (SortPathItem(copy), owners);
             return;
         }
 
@@ -138,6 +140,7 @@ public static class FragmentMerger
             if (current is null)
             {
                 existing.Item[field.Name] = field.Value.DeepClone();
+                MarkOrigin(existing.Item.Property(field.Name)!, fragmentName);
                 existing.Owners[field.Name] = fragmentName;
             }
             else if (Array.IndexOf(OperationOrder, field.Name) >= 0)
@@ -152,6 +155,13 @@ public static class FragmentMerger
             }
         }
         paths[path] = (SortPathItem(existing.Item), existing.Owners);
+    }
+
+    // An operation remembers its fragment (clones keep annotations, and line numbers, which are annotations too), so an
+    // error about it can name the file and the line.
+    private static void MarkOrigin(JProperty field, string fragmentName)
+    {
+        if (Array.IndexOf(OperationOrder, field.Name) >= 0 && field.Value is JObject operation) operation.AddAnnotation(new SpecOrigin(fragmentName));
     }
 
     // Operations from several fragments land in a fixed order, so the output does not depend on which file came first.

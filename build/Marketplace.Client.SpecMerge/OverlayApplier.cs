@@ -44,11 +44,11 @@ public static class OverlayApplier
             index++;
             if (token is not JObject action)
                 throw new SpecMergeException($"'{overlayName}' action #{index} is not an object.");
-            ApplyAction(document, action, $"'{overlayName}' action #{index} ({Describe(action)})");
+            ApplyAction(document, action, $"'{overlayName}' action #{index} ({Describe(action)})", overlayName);
         }
     }
 
-    private static void ApplyAction(JObject document, JObject action, string name)
+    private static void ApplyAction(JObject document, JObject action, string name, string overlayFile)
     {
         var target = (string?)action["target"];
         if (string.IsNullOrEmpty(target) || target![0] != '$')
@@ -71,8 +71,17 @@ public static class OverlayApplier
             throw new SpecMergeException($"{name} has a target that is not valid JSONPath: {ex.Message}");
         }
         if (nodes.Count == 0)
-            throw new SpecMergeException(
-                $"{name} matches nothing in the merged spec. If the fragments no longer need this correction, delete it.");
+        {
+            var (line, column) = action is Newtonsoft.Json.IJsonLineInfo info && info.HasLineInfo() ? (info.LineNumber, info.LinePosition) : (0, 0);
+            throw new SpecMergeException(new[]
+            {
+                new SpecProblem(
+                    SpecProblem.StaleOverlay,
+                    $"{name}: its target \"{target}\" matches nothing in the merged spec. Check it against the fragments' paths " +
+                    "(a typo, a renamed path or parameter); if the fragments no longer need this correction, delete it.",
+                    overlayFile, line, column),
+            });
+        }
 
         foreach (var node in nodes)
         {

@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Marketplace.Client.SpecMerge;
 
 // Usage: Marketplace.Client.SpecMerge --out <merged.json> [--overlay <overlay.json>] <fragment.json>...
-// On failure it prints only the reason and exits 1; the build turns that text into one error.
+// On failure it prints one line per problem in MSBuild's canonical form (file(line,col): error MPSPECnnn: message), which
+// the build shows as errors at those places, and exits 1.
 string? output = null;
 string? overlay = null;
 var fragments = new List<string>();
@@ -37,7 +39,13 @@ try
 }
 catch (SpecMergeException ex)
 {
-    Console.Error.WriteLine(ex.Message);
+    // A problem names a file by its name; the build wants its path. One about no one file is shown at the spec's folder.
+    var paths = fragments.Concat(overlay is null ? Array.Empty<string>() : new[] { overlay })
+        .GroupBy(Path.GetFileName, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key!, g => Path.GetFullPath(g.First()), StringComparer.Ordinal);
+    var folder = Path.GetDirectoryName(Path.GetFullPath(fragments[0])) ?? ".";
+    foreach (var problem in ex.Problems)
+        Console.Error.WriteLine(problem.ToCanonical(name => paths.TryGetValue(name, out var full) ? full : name, folder));
     return 1;
 }
 catch (IOException ex)

@@ -14,8 +14,10 @@ namespace Marketplace.Client.SpecMerge;
 /// </summary>
 /// <remarks>
 /// <list type="number">
-/// <item><b>Every operation has a name.</b> A fragment has no operationId; without one the generator would invent
-/// <c>Get2Async</c>. An operation still unnamed after the overlay fails the merge with the exact overlay action to add.</item>
+/// <item><b>Every operation has a name, by rule.</b> A fragment has no operationId; without one the generator would invent
+/// <c>Get2Async</c>. An operation the overlay does not name is named from its method, path and answer
+/// (<see cref="OperationNames"/>: <c>ListOrders</c>, <c>GetOrder</c>, <c>ValidateOrder</c>, <c>DownloadProductIcon</c>); a
+/// name two modules would share takes the modules, and names that still collide fail the merge at both operations.</item>
 /// <item><b>A path parameter means the same thing everywhere.</b> <c>{id}</c> right after a collection segment is that
 /// collection's ID: <c>/extensions/{id}/installations</c> becomes <c>/extensions/{extensionId}/installations</c>, as the
 /// instances path already writes it. Only the name changes (the URL does not), so methods take <c>extensionId</c> alike.</item>
@@ -29,6 +31,8 @@ namespace Marketplace.Client.SpecMerge;
 /// references X instead of inventing a subclass per property (<c>Extension2</c>, <c>By</c>).</item>
 /// <item><b><c>$meta</c> is <c>Metadata</c></b> on every schema (defect 3): <c>$meta</c> and <c>meta</c> would both become
 /// <c>Meta</c>. The C# name is set with <c>x-ms-client-name</c>; the JSON name stays <c>$meta</c>.</item>
+/// <item><b>Two properties never share a C# name.</b> NJsonSchema drops punctuation, so <c>type</c> and <c>@type</c> would both
+/// be <c>Type</c>: the one with punctuation is named after it (<c>AtType</c>) with <c>x-ms-client-name</c>.</item>
 /// <item><b>A list envelope is documented</b> as one page of its items when the spec says nothing about it.</item>
 /// <item><b>An error answer is problem details.</b> Every status outside 2xx (and <c>default</c>) keeps its description and
 /// loses its body schema: the client reads every error body the same way (<c>MarketplaceApiException</c>: Title, Detail, Errors, TraceId;
@@ -40,16 +44,17 @@ public static class SpecRules
     private static readonly string[] Methods = { "get", "put", "post", "delete", "options", "head", "patch", "trace" };
 
     /// <summary>Applies every rule to <paramref name="document"/>, in the order listed.</summary>
-    /// <exception cref="SpecMergeException">An operation has no operationId.</exception>
+    /// <exception cref="SpecMergeException">Two operations would get one name.</exception>
     public static void Apply(JObject document)
     {
         if (document is null) throw new ArgumentNullException(nameof(document));
-        RequireOperationIds(document);
+        NameOperations(document);
         NamePathParameters(document);
         AddPagingParameters(document);
         SeparateSegmentNames(document);
         UnwrapSingleAllOf(document);
         NameMetadata(document);
+        NamePropertiesApart(document);
         DocumentListEnvelopes(document);
         DropErrorBodies(document);
     }
@@ -77,58 +82,40 @@ public static class SpecRules
             .ToList()
         ?? Enumerable.Empty<(string, string, JObject)>();
 
-    private static void RequireOperationIds(JObject document)
+    // Rule 1. Names come by rule (OperationNames); one the spec or the overlay gives wins. A rule name that two operations
+    // would share (the same resources in two modules) takes their modules; names that still collide, given ones
+    // included, fail the merge with one error at each operation.
+    private static void NameOperations(JObject document)
     {
-        var unnamed = Operations(document).Where(o => string.IsNullOrWhiteSpace(Text(o.Operation["operationId"]))).ToList();
-        if (unnamed.Count == 0) return;
-        var actions = unnamed.Select(o =>
-        {
-            var action = new JObject
+        var operations = Operations(document)
+            .Select(o =>
             {
-                ["target"] = $"$.paths['{o.Path}'].{o.Method}",
-                ["description"] = "No operationId in the fragment: name the operation (the method becomes <Name>Async).",
-                ["update"] = new JObject { ["operationId"] = SuggestName(o.Path, o.Method) },
-            };
-            return $"{o.Method.ToUpperInvariant()} {o.Path}: add to openapi/overlay.json \"actions\": {action.ToString(Newtonsoft.Json.Formatting.None)}";
-        });
-        throw new SpecMergeException(
-            "Every operation needs an operationId (the method name); these have none after the overlay. " + string.Join(" | ", actions));
-    }
+                var given = Text(o.Operation["operationId"]);
+                var rule = string.IsNullOrWhiteSpace(given) ? OperationNames.For(o.Path, o.Method, o.Operation, IsListEnvelope(document, ResponseSchema(o.Operation))) : null;
+                return (o.Path, o.Method, o.Operation, Given: given, Rule: rule, Name: rule?.Short ?? given!);
+            })
+            .ToList();
+        var taken = operations.GroupBy(o => o.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        operations = operations.Select(o => o.Rule is { } rule && taken.Contains(o.Name) ? (o.Path, o.Method, o.Operation, o.Given, o.Rule, rule.Qualified) : o).ToList();
 
-    // A suggestion only: the user decides the name. GET on a collection is List<Parent…><Collection>.
-    private static string SuggestName(string path, string method)
-    {
-        var segments = path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries)
-            .SkipWhile(s => s != "v1").Skip(1).ToList();
-        var words = new List<string>();
-        for (var i = 0; i < segments.Count; i++)
+        var problems = new List<SpecProblem>();
+        foreach (var group in operations.GroupBy(o => o.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            if (segments[i].StartsWith("{", StringComparison.Ordinal)) continue;
-            var next = i + 1 < segments.Count && segments[i + 1].StartsWith("{", StringComparison.Ordinal);
-            var last = segments.Skip(i + 1).All(s => s.StartsWith("{", StringComparison.Ordinal));
-            if (i == 0 && segments.Count > 1) continue; // the area (integration, commerce, …)
-            words.Add(Pascal(next && !last ? Singular(segments[i]) : segments[i]));
+            var members = group.ToList();
+            foreach (var member in members)
+            {
+                var others = string.Join(", ", members.Where(m => !ReferenceEquals(m.Operation, member.Operation)).Select(m => $"{m.Method.ToUpperInvariant()} {m.Path}"));
+                var how = member.Rule is null ? "is named" : "would be named by rule";
+                var (file, line, column) = SpecProblem.Place(member.Operation);
+                problems.Add(new SpecProblem(
+                    SpecProblem.NameCollision,
+                    $"{member.Method.ToUpperInvariant()} {member.Path} {how} '{group.Key}', as is {others}: give one of them another name in openapi/overlay.json " +
+                    $"(\"target\": \"$.paths['{member.Path}'].{member.Method}\", \"update\": {{\"operationId\": \"…\"}}).",
+                    file, line, column));
+            }
         }
-        var endsWithParameter = segments.Count > 0 && segments[segments.Count - 1].StartsWith("{", StringComparison.Ordinal);
-        var verb = method switch
-        {
-            "get" => endsWithParameter ? "Get" : "List",
-            "post" => "Create",
-            "put" or "patch" => "Update",
-            "delete" => "Delete",
-            _ => Pascal(method),
-        };
-        // An action is POST /{id}/<verb> (disconnect, not a plural collection): DisconnectInstance.
-        var action = method == "post" && !endsWithParameter && segments.Count >= 2 && segments[segments.Count - 2].StartsWith("{", StringComparison.Ordinal)
-                     && !segments[segments.Count - 1].EndsWith("s", StringComparison.Ordinal) && words.Count >= 2;
-        if (action)
-        {
-            verb = words[words.Count - 1];
-            words.RemoveAt(words.Count - 1);
-        }
-        // GET, PUT and DELETE of /{id} address one item, and a POST to a collection creates one.
-        else if ((endsWithParameter || method == "post") && words.Count > 0) words[words.Count - 1] = Singular(words[words.Count - 1]);
-        return verb + string.Concat(words);
+        if (problems.Count > 0) throw new SpecMergeException(problems);
+        foreach (var operation in operations.Where(o => o.Rule is not null)) operation.Operation["operationId"] = operation.Name;
     }
 
     private static void NamePathParameters(JObject document)
@@ -272,6 +259,43 @@ public static class SpecRules
         }
     }
 
+    // Rule 7. NJsonSchema drops a name's punctuation (@, $, _, -, .) and capitalizes the rest, so "type" and "@type" (a
+    // JSON-LD pair) are both Type (CS0102 in the generated class). Where two properties of one schema would get one C#
+    // name, the one with punctuation is named after it (@type is AtType, _id is UnderscoreId); the JSON name stays.
+    // Two that differ only in case or in punctuation both ways cannot be told apart by rule and fail the merge.
+    private static void NamePropertiesApart(JObject document)
+    {
+        var problems = new List<SpecProblem>();
+        foreach (var properties in document.SelectTokens("$..properties").OfType<JObject>())
+        {
+            var named = properties.Properties().Where(p => p.Value is JObject).ToList();
+            foreach (var group in named.GroupBy(p => Text(p.Value["x-ms-client-name"]) ?? Pascal(p.Name), StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                var plain = group.Where(p => p.Name.All(char.IsLetterOrDigit)).ToList();
+                foreach (var property in group.Except(plain).Where(p => p.Value["x-ms-client-name"] is null))
+                    property.Value["x-ms-client-name"] = Punctuation(property.Name) + Pascal(property.Name);
+            }
+            foreach (var group in named.GroupBy(p => Text(p.Value["x-ms-client-name"]) ?? Pascal(p.Name), StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                var names = string.Join(", ", group.Select(p => "'" + p.Name + "'"));
+                var (file, line, column) = SpecProblem.Place(group.First().Value);
+                problems.Add(new SpecProblem(SpecProblem.PropertyCollision,
+                    $"The properties {names} at {properties.Path} would all be the C# property '{group.Key}': give all but one an \"x-ms-client-name\" in openapi/overlay.json.",
+                    file, line, column));
+            }
+        }
+        if (problems.Count > 0) throw new SpecMergeException(problems);
+    }
+
+    // The words for a name's leading punctuation: "@type" is At, "$ref" Dollar, "_id" Underscore, "--x" MinusMinus.
+    private static string Punctuation(string name)
+    {
+        var words = new StringBuilder();
+        foreach (var c in name.TakeWhile(c => !char.IsLetterOrDigit(c)))
+            words.Append(c switch { '@' => "At", '$' => "Dollar", '_' => "Underscore", '-' => "Minus", '#' => "Hash", '.' => "Dot", '+' => "Plus", _ => "Symbol" });
+        return words.Length > 0 ? words.ToString() : "Other";
+    }
+
     private static void DocumentListEnvelopes(JObject document)
     {
         if (document.SelectToken("$.components.schemas") is not JObject schemas) return;
@@ -287,28 +311,9 @@ public static class SpecRules
     // The string at a spec position, or null: a schema may have a property named "type" or "name" whose value is an object.
     private static string? Text(JToken? token) => token is JValue { Type: JTokenType.String } value ? (string?)value : null;
 
-    private static string Singular(string word) =>
-        word.EndsWith("ies", StringComparison.Ordinal) ? word.Substring(0, word.Length - 3) + "y"
-        : word.EndsWith("sses", StringComparison.Ordinal) ? word.Substring(0, word.Length - 2)
-        : word.EndsWith("s", StringComparison.Ordinal) && !word.EndsWith("ss", StringComparison.Ordinal) ? word.Substring(0, word.Length - 1)
-        : word;
+    private static string Singular(string word) => OperationNames.Singular(word);
 
-    private static string Pascal(string word)
-    {
-        var builder = new StringBuilder(word.Length);
-        var upper = true;
-        foreach (var c in word)
-        {
-            if (!char.IsLetterOrDigit(c))
-            {
-                upper = true;
-                continue;
-            }
-            builder.Append(upper ? char.ToUpper(c, CultureInfo.InvariantCulture) : c);
-            upper = false;
-        }
-        return builder.ToString();
-    }
+    private static string Pascal(string word) => OperationNames.Pascal(word);
 
     private static string Camel(string word)
     {

@@ -1,4 +1,4 @@
-// Operations that only new fragments and one overlay naming action each describe, driven end to end. A list: 250 items
+// Operations that only new fragments describe, named by rule (one overridden by the overlay), driven end to end. A list: 250 items
 // in 3 pages over WireMock, with an RQL filter that must reach every page request, and the same collection seeded in
 // Marketplace.Client.Testing's server (AddInstances, generated) and read paged and streamed. Writes (fragments/
 // instance-writes.json): POST 201, GET by id, PUT, DELETE 204, an action answering 204 and one with a body, through the
@@ -173,7 +173,7 @@ internal static class Writes
             .WithHeader("Content-Type", "application/pdf").WithHeader("Content-Disposition", "attachment; filename=\"contract.pdf\"").WithBody(file));
         Answer("GET", Collection + "/INS-1/attachments/ATT-404", 404, Problem(404, "Not Found", "Attachment ATT-404 does not exist."));
         // A PUT the spec documents with 200 and 204: both are successes.
-        Answer("PUT", Collection + "/INS-1/attachments/ATT-1", 200, """{"id":"ATT-1","name":"renamed"}""");
+        Answer("PUT", Collection + "/INS-1/attachments/ATT-1", 200, """{"id":"ATT-1","name":"renamed","type":"contract","@type":"schema:DigitalDocument"}""");
         Answer("PUT", Collection + "/INS-1/attachments/ATT-2", 204);
 
         using var client = new MarketplaceClient(new MarketplaceClientOptions
@@ -213,6 +213,8 @@ internal static class Writes
         }
         var updated = await contract.UpdateInstanceAttachmentAsync("INS-1", "ATT-1", new InstanceAttachment { Name = "renamed" });
         if (updated?.Name != "renamed") failures.Add($"UpdateInstanceAttachmentAsync (200) read {updated?.Name ?? "null"}");
+        // "type" and "@type" on one schema: Type and AtType (a rule of the merge step), each read from its own JSON name.
+        if (updated?.Type != "contract" || updated.AtType != "schema:DigitalDocument") failures.Add($"type/@type read as {updated?.Type} / {updated?.AtType}");
         try
         {
             var noContent = await client.UpdateInstanceAttachmentAsync("INS-1", "ATT-2", new InstanceAttachment { Name = "renamed" });

@@ -85,7 +85,10 @@ public class OverlayApplierTests
             { "target": "$.components.schemas.Gone.properties.x", "description": "stale fix", "remove": true }
             """), "overlay.json"));
 
-        Assert.Contains("'overlay.json' action #1 (stale fix) matches nothing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'overlay.json' action #1 (stale fix): its target \"$.components.schemas.Gone.properties.x\" matches nothing", error.Message, StringComparison.Ordinal);
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal((SpecProblem.StaleOverlay, "overlay.json"), (problem.Code, problem.File));
+        Assert.True(problem.Line > 0, "the error does not point at the action");
     }
 
     [Theory]

@@ -23,50 +23,151 @@ public class SpecRulesTests
         (parameters.Length > 0 ? $"\"parameters\":[{parameters}]," : "") +
         "\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/ThingList\"}}}}}}}";
 
-    [Fact]
-    public void An_operation_without_an_operation_id_fails_with_the_overlay_action_to_add()
-    {
-        var spec = Spec(ListOperation("/public/v1/integration/extensions/{extensionId}/things", null));
-
-        var error = Assert.Throws<SpecMergeException>(() => SpecRules.Apply(spec));
-
-        Assert.Contains("GET /public/v1/integration/extensions/{extensionId}/things", error.Message, StringComparison.Ordinal);
-        var action = JObject.Parse(error.Message.Substring(error.Message.IndexOf("{\"target\"", StringComparison.Ordinal)));
-        Assert.Equal("$.paths['/public/v1/integration/extensions/{extensionId}/things'].get", (string?)action["target"]);
-        Assert.Equal("ListExtensionThings", (string?)action["update"]!["operationId"]);
-        Assert.False(string.IsNullOrWhiteSpace((string?)action["description"]));
-    }
+    // Issue 35, item 1: every operation is named by rule from its method, path and answer; the overlay only overrides.
+    // The expected names are written from the rule as README states it ("Operation names"), one per operation shape.
+    private const string NoContent = "{\"204\":{\"description\":\"No Content\"}}";
+    private const string Created = "{\"201\":{\"description\":\"Created\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Thing\"}}}}}";
+    private const string One = "{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Thing\"}}}}}";
+    private const string Page = "{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/ThingList\"}}}}}";
+    private const string Binary = "{\"200\":{\"description\":\"OK\",\"content\":{\"image/png\":{\"schema\":{\"type\":\"string\",\"format\":\"binary\"}}}}}";
+    private const string Octets = "{\"200\":{\"description\":\"OK\",\"content\":{\"application/octet-stream\":{\"schema\":{\"type\":\"string\"}}}}}";
+    private const string Text = "{\"200\":{\"description\":\"OK\",\"content\":{\"text/plain\":{\"schema\":{\"type\":\"string\"}}}}}";
+    private const string Multipart = ",\"requestBody\":{\"content\":{\"multipart/form-data\":{\"schema\":{\"type\":\"object\"}}}}";
 
     [Theory]
-    [InlineData("/public/v1/commerce/orders", "get", "ListOrders")]
-    [InlineData("/public/v1/commerce/orders", "post", "CreateOrder")]
-    [InlineData("/public/v1/commerce/orders/{id}", "get", "GetOrder")]
-    [InlineData("/public/v1/commerce/orders/{id}", "put", "UpdateOrder")]
-    [InlineData("/public/v1/commerce/orders/{id}", "delete", "DeleteOrder")]
-    [InlineData("/public/v1/commerce/orders/{id}/complete", "post", "CompleteOrder")]
-    [InlineData("/public/v1/commerce/orders/{id}/lines", "post", "CreateOrderLine")]
-    [InlineData("/public/v1/integration/extensions/{extensionId}/instances/{id}/disconnect", "post", "DisconnectExtensionInstance")]
-    public void The_suggested_name_reads_as_what_the_operation_does(string path, string method, string expected)
+    [InlineData("/public/v1/commerce/orders", "get", Page, "", "ListOrders")]
+    [InlineData("/public/v1/commerce/orders/{id}", "get", One, "", "GetOrder")]
+    [InlineData("/public/v1/commerce/orders", "post", Created, "", "CreateOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}", "put", One, "", "UpdateOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}", "delete", NoContent, "", "DeleteOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}/validate", "post", One, "", "ValidateOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}/complete", "post", NoContent, "", "CompleteOrder")]
+    [InlineData("/public/v1/commerce/orders/{id}/process", "post", NoContent, "", "ProcessOrder")]
+    [InlineData("/public/v1/commerce/orders/{orderId}/subscriptions", "get", Page, "", "ListOrderSubscriptions")]
+    [InlineData("/public/v1/commerce/orders/{orderId}/subscriptions/{subscriptionId}", "get", One, "", "GetOrderSubscription")]
+    [InlineData("/public/v1/commerce/orders/{id}/lines", "post", NoContent, "", "CreateOrderLine")]
+    [InlineData("/public/v1/integration/extensions/{extensionId}/instances", "get", Page, "", "ListExtensionInstances")]
+    [InlineData("/public/v1/integration/extensions/{extensionId}/instances/{id}/disconnect", "post", NoContent, "", "DisconnectExtensionInstance")]
+    [InlineData("/public/v1/catalog/products/{id}/icon", "get", Binary, "", "DownloadProductIcon")]
+    [InlineData("/public/v1/catalog/products/{id}/icon", "put", NoContent, Multipart, "UpdateProductIcon")]
+    [InlineData("/public/v1/catalog/products/{id}/media", "post", Created, Multipart, "CreateProductMedia")]
+    [InlineData("/public/v1/catalog/products/{productId}/media/{mediaId}", "get", Octets, "", "DownloadProductMedia")]
+    [InlineData("/public/v1/helpdesk/cases/{id}/attachments/{attachmentId}", "delete", NoContent, "", "DeleteCaseAttachment")]
+    [InlineData("/public/v1/commerce/orders/{id}/template", "get", Text, "", "GetOrderTemplate")]
+    [InlineData("/public/v1/catalog/price-lists/{priceListId}/items", "get", Page, "", "ListPriceListItems")]
+    [InlineData("/public/v1/catalog/categories/{id}", "get", One, "", "GetCategory")]
+    [InlineData("/public/v1/billing/batches/{id}", "get", One, "", "GetBatch")]
+    [InlineData("/public/v1/accounts/accounts/{id}/enable", "post", One, "", "EnableAccount")]
+    public void An_operation_without_an_operation_id_is_named_by_rule(string path, string method, string responses, string body, string expected)
     {
-        var spec = Spec($"\"{path}\":{{\"{method}\":{{\"responses\":{{\"204\":{{\"description\":\"No Content\"}}}}}}}}");
+        var spec = Spec($"\"{path}\":{{\"{method}\":{{\"responses\":{responses}{body}}}}}");
 
-        var error = Assert.Throws<SpecMergeException>(() => SpecRules.Apply(spec));
+        SpecRules.Apply(spec);
 
-        var action = JObject.Parse(error.Message.Substring(error.Message.IndexOf("{\"target\"", StringComparison.Ordinal)));
-        Assert.Equal(expected, (string?)action["update"]!["operationId"]);
+        // The one path (rule 2 may have renamed its {id}).
+        Assert.Equal(expected, (string?)((JObject)spec["paths"]!).Properties().Single().Value[method]!["operationId"]);
     }
 
     [Fact]
-    public void The_suggested_action_works_as_an_overlay_action()
+    public void A_name_the_spec_or_the_overlay_gives_wins_over_the_rule()
     {
-        var spec = Spec(ListOperation("/public/v1/commerce/orders", null));
-        var error = Assert.Throws<SpecMergeException>(() => SpecRules.Apply(spec));
-        var action = JObject.Parse(error.Message.Substring(error.Message.IndexOf("{\"target\"", StringComparison.Ordinal)));
+        var spec = Spec(ListOperation("/public/v1/integration/extensions/{extensionId}/installations", "ListInstallations"));
 
-        OverlayApplier.Apply(spec, new JObject { ["overlay"] = "1.0.0", ["actions"] = new JArray(action) }, "overlay.json");
         SpecRules.Apply(spec);
 
-        Assert.Equal("ListOrders", (string?)spec.SelectToken("$.paths['/public/v1/commerce/orders'].get.operationId"));
+        Assert.Equal("ListInstallations", (string?)spec.SelectToken("$.paths['/public/v1/integration/extensions/{extensionId}/installations'].get.operationId"));
+    }
+
+    [Fact]
+    public void The_same_resources_in_two_modules_are_told_apart_by_their_modules()
+    {
+        var spec = Spec(ListOperation("/public/v1/catalog/products", null) + "," + ListOperation("/public/v1/public-catalog/products", null) + "," +
+                        ListOperation("/public/v1/catalog/items", null));
+
+        SpecRules.Apply(spec);
+
+        Assert.Equal("ListCatalogProducts", (string?)spec.SelectToken("$.paths['/public/v1/catalog/products'].get.operationId"));
+        Assert.Equal("ListPublicCatalogProducts", (string?)spec.SelectToken("$.paths['/public/v1/public-catalog/products'].get.operationId"));
+        Assert.Equal("ListItems", (string?)spec.SelectToken("$.paths['/public/v1/catalog/items'].get.operationId"));
+    }
+
+    [Fact]
+    public void A_rule_name_that_a_given_name_has_taken_takes_its_module()
+    {
+        var spec = Spec(ListOperation("/public/v1/commerce/orders", "ListThings") + "," + ListOperation("/public/v1/commerce/things", null));
+
+        SpecRules.Apply(spec);
+
+        Assert.Equal("ListCommerceThings", (string?)spec.SelectToken("$.paths['/public/v1/commerce/things'].get.operationId"));
+    }
+
+    [Fact]
+    public void Names_that_still_collide_fail_with_one_error_at_each_operation_naming_the_other()
+    {
+        var spec = Spec(ListOperation("/public/v1/commerce/orders/{orderId}/lines", null) + "," + ListOperation("/public/v1/commerce/order/{orderId}/lines", null));
+
+        var error = Assert.Throws<SpecMergeException>(() => SpecRules.Apply(spec));
+
+        Assert.Equal(2, error.Problems.Count);
+        Assert.All(error.Problems, p => Assert.Equal(SpecProblem.NameCollision, p.Code));
+        Assert.Contains("GET /public/v1/commerce/orders/{orderId}/lines would be named by rule 'ListCommerceOrderLines', as is GET /public/v1/commerce/order/{orderId}/lines",
+            error.Problems[0].Message, StringComparison.Ordinal);
+        Assert.Contains("GET /public/v1/commerce/order/{orderId}/lines would be named by rule 'ListCommerceOrderLines', as is GET /public/v1/commerce/orders/{orderId}/lines",
+            error.Problems[1].Message, StringComparison.Ordinal);
+        Assert.Contains("\"target\": \"$.paths['/public/v1/commerce/order/{orderId}/lines'].get\"", error.Problems[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_given_names_that_are_the_same_fail_at_the_fragment_file_and_line_of_each_operation()
+    {
+        var orders = SpecFragment.Parse("orders.json", "{\"openapi\":\"3.0.1\",\n\"paths\":{\n" + ListOperation("/public/v1/commerce/orders", "ListThings") +
+            "},\"components\":{\"schemas\":{\"ListMetadata\":{\"type\":\"object\"},\"Thing\":{\"type\":\"object\"},\"ThingList\":" + Envelope + "}}}");
+        var things = SpecFragment.Parse("things.json", "{\"openapi\":\"3.0.1\",\"paths\":{\n\n\n" + ListOperation("/public/v1/commerce/things", "ListThings") + "}}");
+
+        var error = Assert.Throws<SpecMergeException>(() => SpecBuilder.Build(new[] { orders, things }, null));
+
+        Assert.Equal(new[] { ("orders.json", 3), ("things.json", 4) }, error.Problems.Select(p => (p.File!, p.Line)));
+        Assert.Contains("GET /public/v1/commerce/things is named 'ListThings', as is GET /public/v1/commerce/orders", error.Problems[1].Message, StringComparison.Ordinal);
+        var canonical = error.Problems[1].ToCanonical(name => "/repo/openapi/" + name, "/repo/openapi");
+        Assert.Matches(@"^/repo/openapi/things\.json\(4,\d+\): error MPSPEC002: GET /public/v1/commerce/things is named 'ListThings'", canonical);
+    }
+
+    [Fact]
+    public void A_problem_about_no_one_file_is_shown_at_the_spec_folder_without_a_place()
+    {
+        Assert.Equal("/repo/openapi: error MPSPEC001: No OpenAPI fragment was given.",
+            new SpecProblem(SpecProblem.Merge, "No OpenAPI fragment was given.").ToCanonical(name => name, "/repo/openapi"));
+    }
+
+    // Issue 35, item 4: "type" and "@type" on one schema were both Type (CS0102 in the generated class).
+    [Fact]
+    public void Properties_that_would_share_a_csharp_name_are_told_apart_by_their_punctuation()
+    {
+        var spec = Spec(ListOperation("/public/v1/commerce/things", "ListThings"),
+            "\"Linked\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"@type\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"_id\":{\"type\":\"string\"},\"@context\":{\"type\":\"string\"}}}");
+
+        SpecRules.Apply(spec);
+
+        var properties = (JObject)spec.SelectToken("$.components.schemas.Linked.properties")!;
+        Assert.Equal("AtType", (string?)properties["@type"]!["x-ms-client-name"]);
+        Assert.Equal("UnderscoreId", (string?)properties["_id"]!["x-ms-client-name"]);
+        Assert.Null(properties["type"]!["x-ms-client-name"]);
+        Assert.Null(properties["id"]!["x-ms-client-name"]);
+        Assert.Null(properties["@context"]!["x-ms-client-name"]); // nothing to be told apart from
+    }
+
+    [Fact]
+    public void Properties_that_differ_only_in_case_fail_the_merge_naming_both()
+    {
+        var spec = Spec(ListOperation("/public/v1/commerce/things", "ListThings"),
+            "\"Cased\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"Id\":{\"type\":\"string\"}}}");
+
+        var error = Assert.Throws<SpecMergeException>(() => SpecRules.Apply(spec));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(SpecProblem.PropertyCollision, problem.Code);
+        Assert.Contains("'id', 'Id'", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("components.schemas.Cased.properties", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
