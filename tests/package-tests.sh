@@ -204,7 +204,7 @@ new_write_fragment_gets_every_operation_shape() {
   local operations; operations=$(echo "$copy"/src/Marketplace.Client/obj/Debug/net10.0/generated/*/*/MarketplaceClient.Operations.g.cs)
   local op
   for op in CreateInstance GetInstance UpdateInstance DeleteInstance DisconnectInstance RenameInstance CreateInstanceAttachment \
-            DownloadInstanceAttachment UpdateInstanceAttachment ListThingVersionSearchPageInstances; do
+            DownloadInstanceAttachment UpdateInstanceAttachment NotifyInstance ListThingVersionSearchPageInstances; do
     grep -q " ${op}Async(" $operations || { echo "the rule did not name ${op}"; return 1; }
   done
   # The overlay overrides a rule name (ListThingVersionSearchPageInstances becomes ListThingInstances).

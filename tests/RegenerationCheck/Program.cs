@@ -163,6 +163,7 @@ internal static class Writes
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"id":"INS-3","name":"node-429"}"""));
         Answer("DELETE", Collection + "/INS-1", 204);
         Answer("POST", Collection + "/INS-1/disconnect", 204);
+        Answer("POST", Collection + "/INS-1/notify", 204);
         Answer("POST", Collection + "/INS-1/rename", 200, """{"id":"INS-1","name":"renamed"}""");
         Answer("POST", Collection + "/INS-1/attachments", 201, """{"id":"ATT-1","name":"contract"}""");
         Answer("POST", Collection + "/INS-409/attachments", 409, Problem(409, "Conflict", "An attachment of that name exists."));
@@ -192,6 +193,9 @@ internal static class Writes
         if (created.Id != "INS-2") failures.Add($"CreateInstanceAsync (201) read {created.Id}");
         await client.DeleteInstanceAsync("INS-1");
         await contract.DisconnectInstanceAsync("INS-1");
+        // A request body the spec does not mark required (OpenAPI's default) is optional: left out, none is sent.
+        await contract.NotifyInstanceAsync("INS-1");
+        await client.NotifyInstanceAsync("INS-1", new Instance { Name = "notified" });
         var renamed = await contract.RenameInstanceAsync("INS-1", new Instance { Name = "renamed" });
         if (renamed.Name != "renamed") failures.Add($"RenameInstanceAsync read {renamed.Name}");
         var throttled = await client.CreateInstanceAsync(new Instance { Name = "node-429" });
@@ -261,6 +265,9 @@ internal static class Writes
             || !sentBody.Contains("name=\"attachment\"", StringComparison.Ordinal) || !sentBody.Contains("""{"name":"contract"}""", StringComparison.Ordinal)
             || !sentBody.Contains("name=\"file\"; filename=\"contract.pdf\"", StringComparison.Ordinal) || !sentBody.Contains("%PDF-1.7 regeneration check", StringComparison.Ordinal))
             failures.Add("the upload is not a JSON part and a file part: " + sentBody);
+        var notifications = log.Where(r => r.Method == "POST" && r.Path == Collection + "/INS-1/notify").Select(r => r.Body ?? "").ToList();
+        if (notifications.Count != 2 || notifications[0].Length != 0 || notifications[1] != """{"name":"notified"}""")
+            failures.Add("NotifyInstanceAsync (optional body) sent: " + string.Join(" | ", notifications));
         var put204 = log.First(r => r.Method == "PUT" && r.Path == Collection + "/INS-1/attachments/ATT-2");
         if (put204.Body != """{"name":"renamed"}""") failures.Add("a PUT sent schema defaults nobody set: " + put204.Body);
         if (!sentBody.Contains("""{"name":"contract"}""" + "\r\n", StringComparison.Ordinal)) failures.Add("the upload's JSON part carries more than was set: " + sentBody);

@@ -86,10 +86,12 @@ internal sealed class MarketplaceRequest
     /// <summary>
     /// The request with <paramref name="body"/> as its JSON body: compact UTF-8, written as <see cref="Serialization.MarketplaceJson"/>
     /// writes models (properties never set are left out; unknown properties and enum values go back as they were read).
+    /// <see langword="null"/> (an optional body left out) is a request without a body; a required one is checked by the
+    /// generated method before this.
     /// </summary>
-    public MarketplaceRequest WithJsonBody(object body)
+    public MarketplaceRequest WithJsonBody(object? body)
     {
-        if (body is null) throw new ArgumentNullException(nameof(body));
+        if (body is null) return With(r => r._body = null);
         var json = new JsonBody(Encoding.UTF8.GetBytes(Serialization.MarketplaceJson.Serialize(body)));
         return With(r => r._body = json);
     }

@@ -26,6 +26,19 @@ public sealed class RequestBodyTests
         return (message, await message.Content!.ReadAsByteArrayAsync());
     }
 
+    // Issue 35, item 4: a request body is optional unless the spec says "required": true (OpenAPI's default), and the
+    // generated method then takes `Product? body = null`; null sends no body instead of throwing.
+    [Fact]
+    public void An_optional_body_left_null_sends_no_body()
+    {
+        var request = new MarketplaceRequest(Operation, HttpMethod.Post, "public/v1/integration/instances/INS-1/notify").WithJsonBody(null);
+
+        using var message = request.ToHttpRequestMessage();
+
+        Assert.False(request.HasBody);
+        Assert.Null(message.Content);
+    }
+
     [Fact]
     public async Task Only_the_properties_that_were_set_are_sent_compact_in_utf8()
     {
