@@ -4,16 +4,17 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Marketplace.Client.Generators;
 
 /// <summary>
-/// Writes the public client surface from the NSwag-generated operations in the same compilation (the internal
-/// <c>MarketplaceRestClient</c>, generated from the merged spec), by rule:
+/// Writes the public client surface from the NSwag-generated operations (the <c>MarketplaceRestClient</c> NSwag writes
+/// from the merged spec into an additional file, never compiled into the library) and models, by rule:
 /// <list type="bullet">
 /// <item>every operation: a public method on <c>MarketplaceClient</c> and <c>IMarketplaceClient</c> with the operation's
-/// signature and documentation, forwarding to the generated one (so NSwag's plumbing stays internal);</item>
+/// signature and documentation, over the hand-written request machinery (NSwag's client is only read, never called);</item>
 /// <item>every list operation (its response has <c>Metadata</c> of type <c>ListMetadata</c> and a <c>Data</c> list, and it takes
 /// <c>limit</c> and <c>offset</c>): an overload taking an <c>RqlQuery</c>, and <c>ListAll&lt;Name&gt;Async</c> returning
 /// <c>MarketplacePageable&lt;TItem&gt;</c>; its response type implements <c>IListResponse&lt;TItem&gt;</c>.</item>
@@ -25,10 +26,13 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
 {
     internal const string RestClientName = "Marketplace.Client.MarketplaceRestClient";
 
+    // A type of the library's own: in source, the compilation is the library; in metadata, one that references it.
+    private const string LibraryType = "Marketplace.Client.MarketplaceClient";
+
     private static readonly DiagnosticDescriptor NoOperations = new(
         "MPGEN001",
         "The generated operations were not found",
-        "The client surface needs the NSwag-generated class '{0}' in the compilation; check nswag.json (className, clientClassAccessModifier) and build/Marketplace.Client.Generation.targets",
+        "The client surface needs the NSwag-generated models (MarketplaceClient.g.cs, compiled) and NSwag's client '{0}' (MarketplaceRestClient.g.cs, an additional file); check nswag.json (className, output, contractsOutputFilePath) and build/Marketplace.Client.Generation.targets",
         "Marketplace.Client.Generation",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -49,8 +53,16 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
         // The generator runs in every compilation that takes it as an analyzer; only the one holding the NSwag output
         // (Marketplace.Client) gets the surface. One that merely references the library (Marketplace.Client.Testing, which
         // sees its internals) must not get a second copy of it.
-        var source = context.CompilationProvider
-            .Select(static (compilation, cancellationToken) => GeneratedSource.Find(compilation, RestClientName, "NSwag", cancellationToken))
+        // NSwag's client is an additional file (never compiled into the library): parsed once per change of its text.
+        var client = context.AdditionalTextsProvider
+            .Where(static text => GeneratedSource.IsClient(text))
+            .Select(static (text, cancellationToken) => text.GetText(cancellationToken)?.ToString())
+            .Collect()
+            .Combine(context.ParseOptionsProvider)
+            .Select(static (input, cancellationToken) => GeneratedSource.ParseClient(input.Left.FirstOrDefault(t => t is not null), (CSharpParseOptions)input.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.ClientTree);
+        var source = context.CompilationProvider.Combine(client)
+            .Select(static (input, cancellationToken) => GeneratedSource.Find(input.Left, input.Right, LibraryType, cancellationToken))
             .WithTrackingName(TrackingNames.Source);
         var generated = source.Combine(context.MetadataReferencesProvider.Collect())
             .Select(static (input, _) => input.Left.Tree is null ? null : new GeneratedCompilation(input.Left.Compile(input.Right)))
@@ -115,6 +127,7 @@ public sealed class ClientSurfaceGenerator : IIncrementalGenerator
 internal static class TrackingNames
 {
     public const string Source = "GeneratedSource";
+    public const string ClientTree = "NSwagClientTree";
     public const string Compilation = "GeneratedCompilation";
     public const string Surface = "Surface";
     public const string Fields = "Fields";

@@ -10,7 +10,7 @@ using Newtonsoft.Json;
 namespace Marketplace.Client.Benchmarks;
 
 /// <summary>
-/// Parsing one 100-item page: the client's own path (the generated ReadObjectResponseAsync, as every call uses it)
+/// Parsing one 100-item page: the client's own path (MarketplaceClient.ReadAsync, as every call uses it)
 /// against a hand-written Newtonsoft streaming read into the same DTOs (the baseline: the floor for Newtonsoft)
 /// and System.Text.Json with a source-generated context into equivalent POCOs (the .NET floor).
 /// </summary>
@@ -58,20 +58,14 @@ public class ParseBenchmarks
         return _newtonsoft.Deserialize<T>(reader);
     }
 
-    /// <summary>Exposes the generated (internal) client's ReadObjectResponseAsync: exactly what every operation runs on a 200.</summary>
-    private sealed class ClientReader : MarketplaceRestClient
+    /// <summary>The client's own read of a 200 (internal MarketplaceClient.ReadAsync): exactly what every operation runs.</summary>
+    private sealed class ClientReader
     {
-        private static readonly IReadOnlyDictionary<string, IEnumerable<string>> NoHeaders = new Dictionary<string, IEnumerable<string>>();
-
-        public ClientReader() : base(new HttpClient())
-        {
-        }
-
         public async Task<T> ReadAsync<T>(byte[] body)
+            where T : class
         {
             using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(body) };
-            var result = await ReadObjectResponseAsync<T>(response, NoHeaders, default).ConfigureAwait(false);
-            return result.Object;
+            return await MarketplaceClient.ReadAsync<T>(response, default).ConfigureAwait(false);
         }
     }
 }
