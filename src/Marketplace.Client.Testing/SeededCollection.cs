@@ -318,9 +318,6 @@ internal sealed class SeededCollection
     /// <summary>One stored item: its JSON as written, its ID, and the JSON read once (dates kept as the text they are).</summary>
     internal sealed record Entry(string Json, string? Id, JObject? Record)
     {
-        private static readonly JsonSerializerSettings Exact = new() { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal, MaxDepth = 64 };
-        private static readonly JsonSerializerSettings Wide = new() { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
-
         public static Entry Of(string json)
         {
             JObject? record;
@@ -343,16 +340,7 @@ internal sealed class SeededCollection
         /// that is not an object.
         /// </summary>
         /// <exception cref="JsonException">It is not JSON.</exception>
-        public static JObject? ReadObject(string json)
-        {
-            try
-            {
-                return JsonConvert.DeserializeObject<JToken>(json, Exact) as JObject;
-            }
-            catch (JsonReaderException)
-            {
-                return JsonConvert.DeserializeObject<JToken>(json, Wide) as JObject;
-            }
-        }
+        public static JObject? ReadObject(string json) =>
+            Serialization.MarketplaceJsonReader.Deserialize<JToken>(JsonSerializer.Create(), json) as JObject; // the client's reading
     }
 }

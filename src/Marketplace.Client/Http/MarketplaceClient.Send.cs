@@ -139,18 +139,8 @@ public partial class MarketplaceClient
 #else
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
-                // Exact numbers; the body is in memory (BufferingHandler), so a body with a number no decimal holds is read
-                // again from the start with doubles (MarketplaceJsonReader).
-                var serializer = JsonSerializer.Create(ResponseSettings.Value);
-                try
-                {
-                    model = Deserialize<T>(serializer, stream, exact: true);
-                }
-                catch (JsonReaderException) when (stream.CanSeek)
-                {
-                    stream.Position = 0;
-                    model = Deserialize<T>(serializer, stream, exact: false);
-                }
+                // The body is in memory (BufferingHandler), so it can be read again with doubles where exact numbers fail.
+                model = MarketplaceJsonReader.Deserialize<T>(JsonSerializer.Create(ResponseSettings.Value), stream);
             }
         }
         catch (JsonException ex)
@@ -158,12 +148,6 @@ public partial class MarketplaceClient
             throw new MarketplaceApiException("Could not deserialize the response body stream as " + typeof(T).FullName + ".", status, string.Empty, headers, ex);
         }
         return model ?? throw new MarketplaceApiException("Response was null which was not expected.", status, string.Empty, headers, null);
-    }
-
-    private static T? Deserialize<T>(JsonSerializer serializer, Stream stream, bool exact)
-    {
-        using var json = new MarketplaceJsonReader(new StreamReader(stream, System.Text.Encoding.UTF8, true, 1024, leaveOpen: true), exact);
-        return serializer.Deserialize<T>(json);
     }
 
     private static Task<string> ReadStringAsync(HttpContent content, CancellationToken cancellationToken) =>

@@ -13,8 +13,8 @@ namespace Marketplace.Client.Serialization;
 /// <see cref="DateParseHandling.DateTimeOffset"/>, everything else with <c>None</c>.
 /// A number in free-form JSON is read as a <see cref="decimal"/> (<see cref="FloatParseHandling.Decimal"/>), so
 /// <c>12345678.123456789012</c> is written back with every digit; a double keeps 15 to 17. A document holding a number
-/// no decimal holds (beyond ±7.9e28) is read again with doubles by each caller (a page from its buffered body, a streamed
-/// record from its line, <see cref="Deserialize{T}(JsonSerializer, string)"/>): it loses digits, not its data.
+/// no decimal holds (beyond ±7.9e28) is read again with doubles (a page from its buffered body, a streamed record from its
+/// line, a text, the test server's stored items): it loses digits, not its data.
 /// </summary>
 internal sealed class MarketplaceJsonReader : JsonTextReader
 {
@@ -84,9 +84,33 @@ internal sealed class MarketplaceJsonReader : JsonTextReader
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="body"/> (UTF-8, left open) with <paramref name="serializer"/> through this reader. Numbers are
+    /// exact; a body with a number no decimal holds is read again from the start with doubles when it can seek (a
+    /// buffered response body can).
+    /// </summary>
+    public static T? Deserialize<T>(JsonSerializer serializer, Stream body)
+    {
+        try
+        {
+            return Deserialize<T>(serializer, body, exact: true);
+        }
+        catch (JsonReaderException) when (body.CanSeek)
+        {
+            body.Position = 0;
+            return Deserialize<T>(serializer, body, exact: false);
+        }
+    }
+
     private static T? Deserialize<T>(JsonSerializer serializer, string json, bool exact)
     {
         using var reader = new MarketplaceJsonReader(new StringReader(json), exact);
+        return serializer.Deserialize<T>(reader);
+    }
+
+    private static T? Deserialize<T>(JsonSerializer serializer, Stream body, bool exact)
+    {
+        using var reader = new MarketplaceJsonReader(new StreamReader(body, System.Text.Encoding.UTF8, true, 1024, leaveOpen: true), exact);
         return serializer.Deserialize<T>(reader);
     }
 }
